@@ -1,0 +1,182 @@
+"""Checks that go beyond field types: references, weights, complete rubrics."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from interviewer.content.loader import Library
+from interviewer.content.problems import Problem, format_loc
+from interviewer.content.yaml_source import YamlSyntaxError, read_yaml
+
+WEIGHT_TOLERANCE = 1e-6
+MIN_CRITERIA = 3
+MIN_PROBES = 2
+
+
+@cache
+def _line(path: Path, loc: tuple[int | str, ...]) -> int | None:
+    try:
+        return read_yaml(path).line_of(loc)
+    except YamlSyntaxError:
+        return None
+
+
+def _problem(
+    library: Library,
+    kind: str,
+    item_id: str,
+    loc: tuple[int | str, ...],
+    message: str,
+    *,
+    warning: bool = False,
+) -> Problem:
+    path = library.sources.get((kind, item_id))
+    line = _line(path, loc) if path is not None else None
+    return Problem(
+        path,
+        message,
+        line=line,
+        field=format_loc(loc) or None,
+        severity="warning" if warning else "error",
+    )
+
+
+def lint(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    for round_id, round_ in library.rounds.items():
+        if round_.default_persona not in library.personas:
+            problems.append(
+                _problem(
+                    library,
+                    "round",
+                    round_id,
+                    ("default_persona",),
+                    f"unknown persona '{round_.default_persona}'",
+                )
+            )
+        seen: set[str] = set()
+        for i, qid in enumerate(round_.questions):
+            if qid not in library.questions:
+                problems.append(
+                    _problem(
+                        library,
+                        "round",
+                        round_id,
+                        ("questions", i),
+                        f"unknown question id '{qid}'",
+                    )
+                )
+            if qid in seen:
+                problems.append(
+                    _problem(
+                        library,
+                        "round",
+                        round_id,
+                        ("questions", i),
+                        f"question '{qid}' listed twice",
+                    )
+                )
+            seen.add(qid)
+
+    for qid, question in library.questions.items():
+        if question.round not in library.rounds:
+            problems.append(
+                _problem(
+                    library,
+                    "question",
+                    qid,
+                    ("round",),
+                    f"unknown round '{question.round}'",
+                )
+            )
+        elif qid not in library.rounds[question.round].questions:
+            problems.append(
+                _problem(
+                    library,
+                    "question",
+                    qid,
+                    ("round",),
+                    f"round '{question.round}' does not list this question",
+                    warning=True,
+                )
+            )
+        total = sum(c.weight for c in question.criteria)
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            problems.append(
+                _problem(
+                    library,
+                    "question",
+                    qid,
+                    ("criteria",),
+                    f"criterion weights sum to {total:g}, not 1",
+                )
+            )
+        if len(question.criteria) < MIN_CRITERIA:
+            problems.append(
+                _problem(
+                    library,
+                    "question",
+                    qid,
+                    ("criteria",),
+                    f"only {len(question.criteria)} criteria; a rubric wants at least {MIN_CRITERIA}",
+                    warning=True,
+                )
+            )
+        criterion_ids: set[str] = set()
+        for i, criterion in enumerate(question.criteria):
+            at = ("criteria", i)
+            if criterion.id in criterion_ids:
+                problems.append(
+                    _problem(
+                        library,
+                        "question",
+                        qid,
+                        (*at, "id"),
+                        f"duplicate criterion id '{criterion.id}'",
+                    )
+                )
+            criterion_ids.add(criterion.id)
+            missing = [level for level in range(1, 6) if not criterion.levels.get(level)]
+            if missing:
+                problems.append(
+                    _problem(
+                        library,
+                        "question",
+                        qid,
+                        (*at, "levels"),
+                        f"missing level descriptors for {missing}",
+                    )
+                )
+            if not criterion.probes:
+                problems.append(
+                    _problem(
+                        library,
+                        "question",
+                        qid,
+                        (*at, "probes"),
+                        "criterion has no follow-up probes",
+                    )
+                )
+            elif len(criterion.probes) < MIN_PROBES:
+                problems.append(
+                    _problem(
+                        library,
+                        "question",
+                        qid,
+                        (*at, "probes"),
+                        f"only one probe; at least {MIN_PROBES} keep follow-ups fresh",
+                        warning=True,
+                    )
+                )
+            if criterion.signals.idea_count == 0:
+                problems.append(
+                    _problem(
+                        library,
+                        "question",
+                        qid,
+                        (*at, "signals"),
+                        "no signals: the offline scorer cannot see this criterion",
+                    )
+                )
+    return problems

@@ -1,0 +1,179 @@
+"""Models for user-editable content: personas, questions with their rubrics, and rounds."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Id = str
+AnswerKind = Literal["text", "sql", "python"]
+ProbeKind = Literal["metric_why", "scale"]
+HintPolicy = Literal["never", "on_request"]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class ContentModel(BaseModel):
+    """Strict base: a typo in a field name is an error, not a silently ignored key."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PersonaTone(ContentModel):
+    """Lines the offline interviewer speaks; one is picked per turn, deterministically."""
+
+    acknowledgements: list[str] = Field(min_length=1, description="Said after an answer before moving on.")
+    follow_up_openers: list[str] = Field(
+        min_length=1,
+        description="Prefixes for a follow-up, e.g. 'Why?' or 'Let me push on that.'",
+    )
+    cut_ins: list[str] = Field(
+        min_length=1,
+        description="Said when an answer runs past its budget without reaching the point.",
+    )
+    transitions: list[str] = Field(min_length=1, description="Said before the next scripted question.")
+    hint_openers: list[str] = Field(min_length=1, description="Prefixes for a hint.")
+    hint_refusals: list[str] = Field(min_length=1, description="Said when a hint is asked for and not given.")
+    closings: list[str] = Field(min_length=1, description="Said at the end of the interview.")
+
+
+class LLMSettings(ContentModel):
+    """How a model plays this persona when a model is configured."""
+
+    system_prompt: str = Field(min_length=1, description="Persona instructions for the model.")
+    temperature: float = Field(default=0.7, ge=0.0, le=2.0)
+
+
+class Persona(ContentModel):
+    """An interviewer personality: how hard it probes and how it talks."""
+
+    id: Id = Field(
+        pattern=ID_PATTERN,
+        description="Short name used on the command line, e.g. 'strict'.",
+    )
+    name: str = Field(min_length=1, description="Display name.")
+    description: str = Field(min_length=1, description="One line shown in pickers.")
+    follow_up_budget: int = Field(ge=0, le=10, description="Most follow-ups asked per question.")
+    probe_threshold: float = Field(
+        ge=1.0,
+        le=5.0,
+        description="A criterion scored below this level is a gap worth a follow-up.",
+    )
+    hint_policy: HintPolicy = Field(description="'on_request' gives hints when asked; 'never' refuses.")
+    answer_budget_tokens: int = Field(
+        ge=20,
+        description="Answer length after which this persona may cut in if the point is missing.",
+    )
+    praise: bool = Field(default=False, description="Whether acknowledgements may praise the answer.")
+    tone: PersonaTone
+    llm: LLMSettings
+
+
+class Signals(ContentModel):
+    """What the offline scorer looks for in an answer to judge one criterion."""
+
+    concepts: list[list[str]] = Field(
+        default_factory=list,
+        description="Ideas; each idea is a list of phrases, any one of which shows it (case-insensitive).",
+    )
+    patterns: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions (case-insensitive); each one that matches counts as one idea.",
+    )
+    enough: int | None = Field(
+        default=None,
+        ge=1,
+        description="How many ideas an excellent answer shows; defaults to all of them, at most 4.",
+    )
+
+    @field_validator("concepts")
+    @classmethod
+    def _no_empty_ideas(cls, value: list[list[str]]) -> list[list[str]]:
+        for idea in value:
+            if not idea or any(not phrase.strip() for phrase in idea):
+                raise ValueError("every idea needs at least one non-empty phrase")
+        return value
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        import re
+
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
+        return value
+
+    @property
+    def idea_count(self) -> int:
+        return len(self.concepts) + len(self.patterns)
+
+    @property
+    def ideas_needed(self) -> int:
+        if self.enough is not None:
+            return min(self.enough, self.idea_count) if self.idea_count else self.enough
+        return min(self.idea_count, 4)
+
+
+class Criterion(ContentModel):
+    """One thing a rubric grades, with what each level looks like."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    description: str = Field(min_length=1, description="What this criterion rewards.")
+    weight: float = Field(
+        gt=0.0,
+        le=1.0,
+        description="Share of the question's score; a rubric's weights sum to 1.",
+    )
+    levels: dict[int, str] = Field(
+        default_factory=dict,
+        description="Level descriptors keyed 1 (poor) to 5 (excellent).",
+    )
+    probes: list[str] = Field(
+        default_factory=list,
+        description="Follow-up questions that dig into this criterion.",
+    )
+    signals: Signals = Field(default_factory=Signals)
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_in_range(cls, value: dict[int, str]) -> dict[int, str]:
+        bad = sorted(k for k in value if k not in range(1, 6))
+        if bad:
+            raise ValueError(f"level keys must be 1 to 5, got {bad}")
+        return value
+
+
+class Question(ContentModel):
+    """A scripted interview question and the rubric it is graded with."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    round: Id = Field(pattern=ID_PATTERN, description="The round this question belongs to.")
+    topic: str = Field(min_length=1, description="A few words, shown in lists.")
+    prompt: str = Field(min_length=1, description="The question as the interviewer asks it.")
+    answer_kind: AnswerKind = "text"
+    competencies: list[str] = Field(min_length=1, description="Skills this question exercises.")
+    time_limit_minutes: float = Field(gt=0, le=120)
+    reference_answer: str = Field(min_length=1, description="What a strong answer covers.")
+    hints: list[str] = Field(
+        default_factory=list,
+        description="Given on request by personas that allow hints.",
+    )
+    probe_kinds: list[ProbeKind] = Field(
+        default_factory=list,
+        description="Generic follow-ups that fit: 'metric_why' (why this metric) and 'scale' (10x data).",
+    )
+    criteria: list[Criterion] = Field(min_length=1, description="The rubric.")
+
+
+class Round(ContentModel):
+    """An ordered set of questions, as one interview."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    default_persona: Id = Field(pattern=ID_PATTERN)
+    questions: list[Id] = Field(min_length=1, description="Question ids in the order they are asked.")

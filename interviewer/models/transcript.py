@@ -1,0 +1,120 @@
+"""The saved record of one interview: every turn, who said it, and how it scored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from interviewer.models.scores import AnswerScore
+
+SCHEMA_VERSION = 1
+
+Role = Literal["interviewer", "candidate", "system"]
+TurnKind = Literal[
+    "question",  # a scripted question (interviewer)
+    "follow_up",  # a probe into a gap (interviewer)
+    "hint",  # a hint, or a refusal to give one (interviewer)
+    "repeat",  # the current question again (interviewer)
+    "answer",  # what the candidate said (candidate)
+    "command",  # a candidate command such as /skip (candidate)
+    "persona_switch",  # a persona change, effective from the next interviewer turn (system)
+    "wrap_up",  # the closing words (interviewer)
+]
+Status = Literal["in_progress", "completed"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Probe(BaseModel):
+    """What a follow-up was aimed at, so the same probe is never asked twice."""
+
+    kind: Literal["criterion", "metric_why", "scale", "cut_in"]
+    criterion_id: str | None = None
+    probe_index: int | None = None
+    metric: str | None = None
+
+
+class Turn(BaseModel):
+    index: int = Field(ge=0)
+    role: Role
+    kind: TurnKind
+    text: str
+    persona: str = Field(description="The persona in effect for this turn.")
+    question_id: str | None = None
+    at: datetime = Field(default_factory=utc_now)
+    probe: Probe | None = None
+    score: AnswerScore | None = Field(
+        default=None,
+        description="On answers: the score of everything said for the question so far.",
+    )
+    tokens: int | None = Field(default=None, description="Token count of the text, where counted.")
+
+
+class Backend(BaseModel):
+    name: str = "offline"
+    model: str | None = None
+    base_url: str | None = None
+
+
+class TokenUsage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    candidate_tokens: int = 0
+    approximate: bool = False
+    estimated_cost_usd: float = 0.0
+
+
+class QuestionResult(BaseModel):
+    question_id: str
+    skipped: bool
+    score: AnswerScore | None
+    follow_ups: int
+    hints: int
+
+
+class Report(BaseModel):
+    """Written at wrap-up; every number is computed from the turns."""
+
+    overall: float
+    answered: int
+    skipped: int
+    results: list[QuestionResult]
+    practise_next: list[str] = Field(default_factory=list)
+
+
+class Transcript(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    round_id: str
+    question_ids: list[str] = Field(description="The round's questions when the interview started.")
+    persona: str = Field(description="The persona in effect now.")
+    status: Status = "in_progress"
+    started_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    backend: Backend = Field(default_factory=Backend)
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    turns: list[Turn] = Field(default_factory=list)
+    report: Report | None = None
+
+    def personas_used(self) -> list[str]:
+        seen: list[str] = []
+        for turn in self.turns:
+            if turn.role == "interviewer" and turn.persona not in seen:
+                seen.append(turn.persona)
+        return seen
+
+
+class TranscriptSummary(BaseModel):
+    """The few fields `list` needs; parsing only these keeps listing fast."""
+
+    id: str
+    round_id: str
+    persona: str
+    status: Status
+    started_at: datetime
+    updated_at: datetime
+    report: Report | None = None
