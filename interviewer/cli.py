@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
+from pydantic import TypeAdapter
+
+from interviewer import paths
+from interviewer.answers_file import AnswersFileError, read_answers
 from interviewer.content import ContentError, Library, load_layer, load_library, merge
 from interviewer.content.lint import lint
 from interviewer.content.loader import content_roots
+from interviewer.models import Persona, Question, Round
+from interviewer.models.cli_output import ListEntry, QuestionInfo, RunResult
+from interviewer.offline.brain import OfflineBrain
+from interviewer.offline.scorer import score_answer
+from interviewer.render import transcript_markdown
+from interviewer.session import Finished, InterviewSession, Notice, SessionError, TurnAdded
+from interviewer.store import TranscriptError, TranscriptStore, load_transcript
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+END_OF_ANSWER = "."
 
 
 class UsageError(Exception):
@@ -24,6 +39,17 @@ def _library(args: argparse.Namespace) -> Library:
     return load_library(extra=args.content or [])
 
 
+def _store(args: argparse.Namespace) -> TranscriptStore:
+    return TranscriptStore(paths.transcripts_dir(args.transcripts))
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --- content -------------------------------------------------------------------------------
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     roots = content_roots(args.content or [])
     if args.path is not None:
@@ -31,20 +57,301 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.path}: no such file or folder")
         roots.append(args.path)
     layers = [load_layer(root) for root in roots if root.exists()]
-    problems = [p for layer in layers for p in layer.problems]
-    problems += lint(merge(layers))
+    library = merge(layers)
+    problems = [p for layer in layers for p in layer.problems] + lint(library)
     if args.path is not None:
         target = args.path.resolve()
         problems = [p for p in problems if p.path is None or p.path.resolve().is_relative_to(target)]
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         print(problem)
-    library = merge(layers)
     print(
         f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s) in "
         f"{len(library.personas)} personas, {len(library.rounds)} rounds, {len(library.questions)} questions"
     )
     return EXIT_BAD_INPUT if errors else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, model in (("persona", Persona), ("question", Question), ("round", Round)):
+        path = args.out / f"{name}.schema.json"
+        path.write_text(json.dumps(model.model_json_schema(), indent=2) + "\n", encoding="utf-8")
+        print(path)
+    return EXIT_OK
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    library = _library(args)
+    questions = list(library.questions.values())
+    if args.round:
+        questions = library.round_questions(args.round)
+    infos = [
+        QuestionInfo(
+            id=q.id,
+            round=q.round,
+            topic=q.topic,
+            answer_kind=q.answer_kind,
+            competencies=q.competencies,
+            time_limit_minutes=q.time_limit_minutes,
+        )
+        for q in questions
+    ]
+    if args.json:
+        _print_json(TypeAdapter(list[QuestionInfo]).dump_python(infos, mode="json"))
+        return EXIT_OK
+    for round_ in library.rounds.values():
+        if args.round and round_.id != args.round:
+            continue
+        print(f"{round_.id}: {round_.title} (default persona: {round_.default_persona})")
+        for info in infos:
+            if info.round == round_.id:
+                print(f"  {info.id:<32} {info.answer_kind:<6} {info.topic}")
+    return EXIT_OK
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    library = _library(args)
+    try:
+        question = library.question(args.question)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    if args.answer is not None:
+        answer = args.answer
+    elif args.answer_file is not None:
+        if str(args.answer_file) == "-":
+            answer = sys.stdin.read()
+        else:
+            try:
+                answer = args.answer_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"{args.answer_file}: cannot read ({exc})") from None
+    else:
+        answer = sys.stdin.read()
+    score = score_answer(question, answer)
+    if args.json:
+        _print_json(score.model_dump(mode="json"))
+        return EXIT_OK
+    print(
+        f"{question.id}: overall {score.overall:.2f} / 5"
+        + (f"  [{', '.join(score.flags)}]" if score.flags else "")
+    )
+    for criterion in score.criteria:
+        print(f"  {criterion.criterion_id}: level {criterion.level} (weight {criterion.weight:g})")
+        print(f"    {criterion.rationale}")
+        for quote in criterion.evidence:
+            print(f'    evidence: "{quote}"')
+    return EXIT_OK
+
+
+# --- interviews ----------------------------------------------------------------------------
+
+
+def _read_answer(stream: TextIO, out: TextIO) -> str | None:
+    """One answer from a terminal or pipe: lines up to a lone '.', or a single /command line."""
+    lines: list[str] = []
+    print("\nyou> (finish with a line containing only '.')", file=out, flush=True)
+    for raw in iter(stream.readline, ""):
+        line = raw.rstrip("\n")
+        if not lines and line.strip().startswith("/"):
+            return line.strip()
+        if line.strip() == END_OF_ANSWER:
+            text = "\n".join(lines).strip()
+            if text:
+                return text
+            continue
+        lines.append(line)
+    text = "\n".join(lines).strip()
+    return text or None
+
+
+async def _drive(
+    session: InterviewSession, answers: Iterator[str | None], out: TextIO, quiet: bool
+) -> tuple[int, bool]:
+    """Feed answers until the interview ends or they run out; returns (answers used, finished)."""
+
+    def show(event: object) -> None:
+        if quiet:
+            return
+        if isinstance(event, TurnAdded) and event.turn.role != "candidate":
+            who = "interviewer" if event.turn.role == "interviewer" else "note"
+            print(f"\n[{who} · {event.turn.persona}] {event.turn.text}", file=out, flush=True)
+        elif isinstance(event, Notice):
+            print(f"\n[note] {event.text}", file=out, flush=True)
+        elif isinstance(event, Finished):
+            print(f"\nOverall: {event.report.overall:.2f} / 5", file=out, flush=True)
+
+    async for event in session.open():
+        show(event)
+    used = 0
+    while not session.finished:
+        answer = next(answers, None)
+        if answer is None:
+            break
+        used += 1
+        try:
+            async for event in session.submit(answer):
+                show(event)
+        except SessionError as exc:
+            print(f"\n[note] {exc}", file=out, flush=True)
+    return used, session.finished
+
+
+def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: int, as_json: bool) -> int:
+    transcript = session.transcript
+    if as_json:
+        result = RunResult(
+            transcript_id=transcript.id,
+            path=str(store.path_for(transcript.id)),
+            status=transcript.status,
+            answers_used=used,
+            answers_left=left,
+            report=transcript.report,
+        )
+        print(result.model_dump_json(indent=2))
+    elif session.finished:
+        print(f"\nSaved {store.path_for(transcript.id)}\nReview it with: interviewer show {transcript.id}")
+    else:
+        print(f"\nInterview paused and saved. Continue with: interviewer resume {transcript.id}")
+    return EXIT_OK
+
+
+def _run_session(session: InterviewSession, store: TranscriptStore, args: argparse.Namespace) -> int:
+    answers_path: Path | None = getattr(args, "answers", None)
+    as_json = bool(getattr(args, "json", False))
+    if answers_path is not None:
+        try:
+            answers = read_answers(answers_path)
+        except AnswersFileError as exc:
+            raise UsageError(str(exc)) from None
+        used, _ = asyncio.run(_drive(session, iter(answers), sys.stderr if as_json else sys.stdout, as_json))
+        return _finish(session, store, used, len(answers) - used, as_json)
+
+    def typed() -> Iterator[str | None]:
+        while True:
+            yield _read_answer(sys.stdin, sys.stdout)
+
+    print("Commands: /hint /skip /repeat /end /persona NAME", flush=True)
+    used, _ = asyncio.run(_drive(session, typed(), sys.stdout, False))
+    return _finish(session, store, used, 0, False)
+
+
+def _create_session(args: argparse.Namespace) -> tuple[InterviewSession, TranscriptStore]:
+    library = _library(args)
+    store = _store(args)
+    try:
+        session = InterviewSession.create(library, args.round, args.persona, OfflineBrain(), store)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    return session, store
+
+
+def cmd_interview(args: argparse.Namespace) -> int:
+    session, store = _create_session(args)
+    return _run_session(session, store, args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if not args.answers.is_file():
+        raise UsageError(f"{args.answers}: no such file")
+    session, store = _create_session(args)
+    return _run_session(session, store, args)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.id:
+        transcript = store.load(args.id)
+    else:
+        transcript = store.latest_unfinished()
+        if transcript is None:
+            raise UsageError(f"no unfinished interview in {store.root}")
+    if transcript.status == "completed":
+        raise UsageError(
+            f"interview {transcript.id} is already finished; see: interviewer show {transcript.id}"
+        )
+    try:
+        session = InterviewSession(transcript, _library(args), OfflineBrain(), store)
+    except SessionError as exc:
+        raise UsageError(str(exc)) from None
+    if not args.json:
+        print(f"Resuming {transcript.id} ({len(transcript.turns)} turns so far).")
+        last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
+        if last is not None and session.state.awaiting == "answer":
+            print(f"\n[interviewer · {last.persona}] {last.text}")
+    return _run_session(session, store, args)
+
+
+# --- transcripts ---------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    listing = _store(args).list()
+    for problem in listing.problems:
+        print(problem, file=sys.stderr)
+    entries = [
+        ListEntry(
+            id=s.id,
+            started_at=s.started_at,
+            round_id=s.round_id,
+            persona=s.persona,
+            status=s.status,
+            overall=s.report.overall if s.report else None,
+        )
+        for s in listing.summaries
+    ]
+    if args.json:
+        _print_json(TypeAdapter(list[ListEntry]).dump_python(entries, mode="json"))
+        return EXIT_OK
+    if not entries:
+        print("No transcripts yet. Start one with: interviewer interview --round ds-round-1")
+        return EXIT_OK
+    print(f"{'ID':<40} {'STARTED':<17} {'ROUND':<14} {'PERSONA':<8} {'OVERALL':>7}  STATUS")
+    for e in entries:
+        overall = f"{e.overall:.2f}" if e.overall is not None else "-"
+        print(
+            f"{e.id:<40} {e.started_at:%Y-%m-%d %H:%M} {e.round_id:<14} {e.persona:<8} {overall:>7}  {e.status}"
+        )
+    return EXIT_OK
+
+
+def _questions_for_view(args: argparse.Namespace) -> dict[str, Question]:
+    try:
+        return _library(args).questions
+    except ContentError:
+        return {}  # a transcript stays readable even if content is broken
+
+
+def _load_for_view(args: argparse.Namespace):
+    path = Path(args.id)
+    if path.suffix == ".json" and path.is_file():
+        return load_transcript(path)
+    return _store(args).load(args.id)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    print(transcript_markdown(_load_for_view(args), _questions_for_view(args)), end="")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    transcript = _load_for_view(args)
+    if args.format == "json":
+        text = transcript.model_dump_json(indent=2) + "\n"
+    else:
+        text = transcript_markdown(transcript, _questions_for_view(args))
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(args.output)
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+# --- parser --------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,11 +363,63 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra content folder (personas/, rubrics/); may be repeated; overrides built-ins by id",
     )
+    parser.add_argument(
+        "--transcripts", type=Path, metavar="DIR", help="where transcripts are kept (default: user data dir)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("interview", help="start an interview in this terminal")
+    p.add_argument("--round", default="ds-round-1", help="round id (see: interviewer questions)")
+    p.add_argument("--persona", help="persona id (default: the round's)")
+    p.set_defaults(func=cmd_interview)
+
+    p = sub.add_parser("run", help="play a file of answers through an interview, headless")
+    p.add_argument("--round", required=True)
+    p.add_argument("--persona")
+    p.add_argument("--answers", type=Path, required=True, help="JSON lines, or blocks separated by '---'")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("resume", help="continue an unfinished interview")
+    p.add_argument("id", nargs="?", help="transcript id or prefix (default: the latest unfinished)")
+    p.add_argument("--answers", type=Path, help="continue headless with a file of answers")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_resume)
+
+    p = sub.add_parser("score", help="score one answer against a question's rubric")
+    p.add_argument("--question", required=True)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--answer", help="the answer text")
+    group.add_argument("--answer-file", type=Path, help="a file holding the answer, or - for stdin")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("questions", help="list questions and rounds")
+    p.add_argument("--round")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_questions)
+
+    p = sub.add_parser("list", help="list saved interviews")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="show an interview with scores and evidence")
+    p.add_argument("id", help="transcript id, unique prefix, or path")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("export", help="export an interview as Markdown or JSON")
+    p.add_argument("id")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--output", "-o", type=Path)
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("check", help="validate and lint personas, rubrics and rounds")
     p.add_argument("path", type=Path, nargs="?", help="a content folder or file to check (default: all)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("schema", help="write JSON Schema files for personas, questions and rounds")
+    p.add_argument("--out", type=Path, default=Path("schema"), help="folder to write to (default: ./schema)")
+    p.set_defaults(func=cmd_schema)
     return parser
 
 
@@ -77,8 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
-    except UsageError as exc:
+    except (UsageError, TranscriptError, SessionError) as exc:
         print(f"interviewer: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        print("\nInterrupted; everything submitted so far is saved.", file=sys.stderr)
         return 130

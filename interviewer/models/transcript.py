@@ -15,7 +15,8 @@ Role = Literal["interviewer", "candidate", "system"]
 TurnKind = Literal[
     "question",  # a scripted question (interviewer)
     "follow_up",  # a probe into a gap (interviewer)
-    "hint",  # a hint, or a refusal to give one (interviewer)
+    "hint",  # a hint (interviewer)
+    "hint_refusal",  # the persona declines to give a hint (interviewer)
     "repeat",  # the current question again (interviewer)
     "answer",  # what the candidate said (candidate)
     "command",  # a candidate command such as /skip (candidate)
@@ -32,7 +33,7 @@ def utc_now() -> datetime:
 class Probe(BaseModel):
     """What a follow-up was aimed at, so the same probe is never asked twice."""
 
-    kind: Literal["criterion", "metric_why", "scale", "cut_in"]
+    kind: Literal["criterion", "metric_why", "scale"]
     criterion_id: str | None = None
     probe_index: int | None = None
     metric: str | None = None

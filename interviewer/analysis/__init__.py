@@ -1,0 +1,1 @@
+"""Deterministic text analysis shared by the engine and the offline scorer."""

@@ -1,0 +1,243 @@
+"""The interview state machine: pure decisions over a transcript, with no I/O and no backend.
+
+State is always derived from the saved turns, so a resumed interview continues exactly where
+the file says it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from interviewer.analysis.metrics import first_unjustified_metric
+from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
+from interviewer.plans import Plan
+
+SCALE_PROBE = "What changes if the data were 10x larger?"
+# A scale probe pushes a decent answer further; a weak one needs its gaps probed first.
+SCALE_PROBE_MIN_OVERALL = 3.0
+
+Awaiting = Literal["start", "answer", "response", "done"]
+COMMANDS = ("hint", "skip", "repeat", "end", "persona")
+
+
+@dataclass
+class QuestionState:
+    question_id: str
+    asked: bool = False
+    skipped: bool = False
+    answers: list[str] = field(default_factory=list)
+    follow_ups: int = 0
+    hints: int = 0
+    probes: list[Probe] = field(default_factory=list)
+    score: AnswerScore | None = None
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answers)
+
+    def combined_answer(self) -> str:
+        return "\n\n".join(self.answers)
+
+
+@dataclass
+class InterviewState:
+    questions: list[QuestionState]
+    current: int | None  # index into questions of the question being discussed
+    awaiting: Awaiting
+    last_prompt: str | None  # the last follow-up asked, or None while the scripted question stands
+
+    @property
+    def current_question(self) -> QuestionState | None:
+        return self.questions[self.current] if self.current is not None else None
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str = ""
+
+
+def parse_command(text: str) -> Command | None:
+    """`/hint`, `/skip`, `/repeat`, `/end` or `/persona NAME`; anything else is an answer."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or "\n" in stripped:
+        return None
+    name, _, argument = stripped[1:].partition(" ")
+    name = name.lower()
+    if name not in COMMANDS:
+        return None
+    return Command(name, argument.strip())
+
+
+def derive_state(transcript: Transcript) -> InterviewState:
+    states = [QuestionState(qid) for qid in transcript.question_ids]
+    by_id = {s.question_id: i for i, s in enumerate(states)}
+    current: int | None = None
+    awaiting: Awaiting = "start"
+    last_prompt: str | None = None
+    for turn in transcript.turns:
+        index = by_id.get(turn.question_id or "", current)
+        state = states[index] if index is not None else None
+        if turn.role == "interviewer":
+            if turn.kind == "wrap_up":
+                awaiting = "done"
+                continue
+            awaiting = "answer"
+            if turn.kind == "question" and index is not None:
+                current = index
+                states[index].asked = True
+                last_prompt = None  # the scripted prompt itself
+            elif turn.kind == "follow_up" and state is not None:
+                state.follow_ups += 1
+                if turn.probe is not None:
+                    state.probes.append(turn.probe)
+                last_prompt = turn.text
+            elif turn.kind == "hint" and state is not None:
+                state.hints += 1
+        elif turn.role == "candidate" and state is not None:
+            if turn.kind == "answer":
+                state.answers.append(turn.text)
+                state.score = turn.score
+                awaiting = "response"
+            elif turn.kind == "command":
+                command = parse_command(turn.text)
+                if command and command.name == "skip":
+                    state.skipped = True
+                    awaiting = "response"
+                elif command and command.name in ("hint", "repeat", "end"):
+                    awaiting = "response"
+    return InterviewState(states, current, awaiting, last_prompt)
+
+
+def pending_command(transcript: Transcript) -> Command | None:
+    """The command whose reply was never written (the process stopped in between)."""
+    for turn in reversed(transcript.turns):
+        if turn.role == "interviewer":
+            return None
+        if turn.role == "candidate":
+            return parse_command(turn.text) if turn.kind == "command" else None
+    return None
+
+
+def _question_plan(state: InterviewState, index: int, question: Question, *, acknowledge: bool) -> Plan:
+    return Plan(
+        kind="question",
+        question_id=question.id,
+        question_number=index + 1,
+        question_count=len(state.questions),
+        prompt=question.prompt,
+        acknowledge=acknowledge,
+    )
+
+
+def first_question(state: InterviewState, questions: dict[str, Question]) -> Plan:
+    first = state.questions[0].question_id
+    return _question_plan(state, 0, questions[first], acknowledge=False)
+
+
+def move_on(state: InterviewState, questions: dict[str, Question], *, acknowledge: bool) -> Plan:
+    """The next unasked question, or the wrap-up when none is left."""
+    start = 0 if state.current is None else state.current + 1
+    for index in range(start, len(state.questions)):
+        qs = state.questions[index]
+        if not qs.asked:
+            return _question_plan(state, index, questions[qs.question_id], acknowledge=acknowledge)
+    return Plan(kind="wrap_up", acknowledge=acknowledge)
+
+
+def _probe_key(probe: Probe) -> tuple[str, str | None, int | None, str | None]:
+    return (probe.kind, probe.criterion_id, probe.probe_index, probe.metric)
+
+
+def choose_follow_up(
+    qs: QuestionState, question: Question, persona: Persona, score: AnswerScore, latest_answer: str
+) -> Plan | None:
+    """Probe the biggest gap: an unjustified metric, then the weakest criterion, then scale."""
+    if qs.follow_ups >= persona.follow_up_budget:
+        return None
+    asked = {_probe_key(p) for p in qs.probes}
+    asked_metrics = {p.metric for p in qs.probes if p.kind == "metric_why" and p.metric}
+
+    if "metric_why" in question.probe_kinds:
+        mention = first_unjustified_metric(latest_answer, exclude=asked_metrics)
+        if mention is not None:
+            return Plan(
+                kind="follow_up",
+                question_id=question.id,
+                probe=Probe(kind="metric_why", metric=mention.metric.name),
+                probe_text=f"Why {mention.as_written} rather than {mention.alternative}?",
+                metric_as_written=mention.as_written,
+                metric_alternative=mention.alternative,
+            )
+
+    criteria = {c.id: c for c in question.criteria}
+    gaps = sorted(
+        (c for c in score.criteria if c.level < persona.probe_threshold and c.criterion_id in criteria),
+        key=lambda c: (c.level, -c.weight),
+    )
+    for gap in gaps:
+        for i, text in enumerate(criteria[gap.criterion_id].probes):
+            probe = Probe(kind="criterion", criterion_id=gap.criterion_id, probe_index=i)
+            if _probe_key(probe) not in asked:
+                return Plan(kind="follow_up", question_id=question.id, probe=probe, probe_text=text)
+
+    scale = Probe(kind="scale")
+    if (
+        "scale" in question.probe_kinds
+        and _probe_key(scale) not in asked
+        and score.overall >= SCALE_PROBE_MIN_OVERALL
+    ):
+        return Plan(kind="follow_up", question_id=question.id, probe=scale, probe_text=SCALE_PROBE)
+    return None
+
+
+def after_answer(
+    state: InterviewState,
+    questions: dict[str, Question],
+    persona: Persona,
+    score: AnswerScore,
+    latest_answer: str,
+    answer_tokens: int,
+) -> Plan:
+    """Decide what follows an answer: a follow-up within budget, or the next question."""
+    qs = state.current_question
+    if qs is None:
+        return move_on(state, questions, acknowledge=False)
+    question = questions[qs.question_id]
+    plan = choose_follow_up(qs, question, persona, score, latest_answer)
+    if plan is None:
+        return move_on(state, questions, acknowledge=True)
+    # Cutting in is for answers that ran long and still missed the point.
+    plan.cut_in = answer_tokens > persona.answer_budget_tokens and score.overall < persona.probe_threshold
+    plan.candidate_answer = latest_answer
+    return plan
+
+
+def hint(state: InterviewState, questions: dict[str, Question], persona: Persona) -> Plan:
+    qs = state.current_question
+    if qs is None:
+        return Plan(kind="hint_refusal")
+    question = questions[qs.question_id]
+    if persona.hint_policy == "never":
+        return Plan(kind="hint_refusal", question_id=question.id)
+    if qs.hints < len(question.hints):
+        text = question.hints[qs.hints]
+    else:
+        # Out of scripted hints: point at the heaviest criterion not yet shown well.
+        weakest = qs.score.weakest() if qs.score else None
+        target = next((c for c in question.criteria if weakest and c.id == weakest.criterion_id), None)
+        target = target or max(question.criteria, key=lambda c: c.weight)
+        text = f"Think about this: {target.description[0].lower()}{target.description[1:]}"
+    return Plan(kind="hint", question_id=question.id, hint_text=text)
+
+
+def repeat(state: InterviewState, questions: dict[str, Question]) -> Plan:
+    qs = state.current_question
+    if qs is None:
+        return Plan(kind="repeat", prompt="")
+    return Plan(
+        kind="repeat",
+        question_id=qs.question_id,
+        prompt=state.last_prompt or questions[qs.question_id].prompt,
+    )

@@ -1,0 +1,21 @@
+"""The offline brain: rubric scoring by rules and phrasing from persona lines. No network."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from interviewer.models import AnswerScore, Backend, Persona, Question
+from interviewer.offline.phrasing import render
+from interviewer.offline.scorer import score_answer
+from interviewer.plans import Plan
+
+
+class OfflineBrain:
+    def __init__(self) -> None:
+        self.backend = Backend(name="offline")
+
+    async def score(self, question: Question, answer: str) -> AnswerScore:
+        return score_answer(question, answer)
+
+    async def phrase(self, plan: Plan, persona: Persona, seed: int) -> AsyncIterator[str]:
+        yield render(plan, persona, seed)
