@@ -135,10 +135,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(score.model_dump(mode="json"))
         return EXIT_OK
-    print(
-        f"{question.id}: overall {score.overall:.2f} / 5"
-        + (f"  [{', '.join(score.flags)}]" if score.flags else "")
-    )
+    print(f"{question.id}: overall {score.overall:.2f} / 5" + (f"  [{', '.join(score.flags)}]" if score.flags else ""))
     for criterion in score.criteria:
         print(f"  {criterion.criterion_id}: level {criterion.level} (weight {criterion.weight:g})")
         print(f"    {criterion.rationale}")
@@ -270,9 +267,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
         if transcript is None:
             raise UsageError(f"no unfinished interview in {store.root}")
     if transcript.status == "completed":
-        raise UsageError(
-            f"interview {transcript.id} is already finished; see: interviewer show {transcript.id}"
-        )
+        raise UsageError(f"interview {transcript.id} is already finished; see: interviewer show {transcript.id}")
     try:
         session = InterviewSession(transcript, _library(args), OfflineBrain(), store)
     except SessionError as exc:
@@ -299,7 +294,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             round_id=s.round_id,
             persona=s.persona,
             status=s.status,
-            overall=s.report.overall if s.report else None,
+            overall=s.overall,
         )
         for s in listing.summaries
     ]
@@ -312,9 +307,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print(f"{'ID':<40} {'STARTED':<17} {'ROUND':<14} {'PERSONA':<8} {'OVERALL':>7}  STATUS")
     for e in entries:
         overall = f"{e.overall:.2f}" if e.overall is not None else "-"
-        print(
-            f"{e.id:<40} {e.started_at:%Y-%m-%d %H:%M} {e.round_id:<14} {e.persona:<8} {overall:>7}  {e.status}"
-        )
+        print(f"{e.id:<40} {e.started_at:%Y-%m-%d %H:%M} {e.round_id:<14} {e.persona:<8} {overall:>7}  {e.status}")
     return EXIT_OK
 
 

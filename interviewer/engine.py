@@ -183,11 +183,7 @@ def choose_follow_up(
                 return Plan(kind="follow_up", question_id=question.id, probe=probe, probe_text=text)
 
     scale = Probe(kind="scale")
-    if (
-        "scale" in question.probe_kinds
-        and _probe_key(scale) not in asked
-        and score.overall >= SCALE_PROBE_MIN_OVERALL
-    ):
+    if "scale" in question.probe_kinds and _probe_key(scale) not in asked and score.overall >= SCALE_PROBE_MIN_OVERALL:
         return Plan(kind="follow_up", question_id=question.id, probe=scale, probe_text=SCALE_PROBE)
     return None
 

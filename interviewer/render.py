@@ -43,9 +43,7 @@ def transcript_markdown(transcript: Transcript, questions: dict[str, Question] |
     ]
     if transcript.report is not None:
         report = transcript.report
-        out.append(
-            f"- Overall: {report.overall:.2f} / 5 ({report.answered} answered, {report.skipped} skipped)"
-        )
+        out.append(f"- Overall: {report.overall:.2f} / 5 ({report.answered} answered, {report.skipped} skipped)")
         if report.practise_next:
             out.append(f"- Practise next: {', '.join(report.practise_next)}")
     current: str | None = None
@@ -58,11 +56,7 @@ def transcript_markdown(transcript: Transcript, questions: dict[str, Question] |
             out += ["", f"_{turn.text}_"]
             continue
         speaker = "Interviewer" if turn.role == "interviewer" else "Candidate"
-        label = (
-            f"{speaker} ({turn.persona}, {turn.kind.replace('_', ' ')})"
-            if turn.role == "interviewer"
-            else speaker
-        )
+        label = f"{speaker} ({turn.persona}, {turn.kind.replace('_', ' ')})" if turn.role == "interviewer" else speaker
         out += ["", f"**{label}:**", "", turn.text]
         if turn.score is not None:
             out += ["", *_score_lines(turn.score, questions.get(turn.score.question_id))]

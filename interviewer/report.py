@@ -37,9 +37,7 @@ def build_report(transcript: Transcript, questions: dict[str, Question]) -> Repo
         for competency in question.competencies if question else []:
             by_competency[competency].append(value)
     averages = {c: sum(v) / len(v) for c, v in by_competency.items()}
-    practise = sorted(
-        (c for c, avg in averages.items() if avg < PRACTISE_BELOW), key=lambda c: (averages[c], c)
-    )
+    practise = sorted((c for c, avg in averages.items() if avg < PRACTISE_BELOW), key=lambda c: (averages[c], c))
     return Report(
         overall=round(sum(counted) / len(counted), 2) if counted else 1.0,
         answered=sum(1 for r in results if r.score is not None),

@@ -53,18 +53,14 @@ class SessionError(Exception):
 
 
 class InterviewSession:
-    def __init__(
-        self, transcript: Transcript, library: Library, brain: Brain, store: TranscriptStore
-    ) -> None:
+    def __init__(self, transcript: Transcript, library: Library, brain: Brain, store: TranscriptStore) -> None:
         self.transcript = transcript
         self.library = library
         self.brain = brain
         self.store = store
         missing = [qid for qid in transcript.question_ids if qid not in library.questions]
         if missing:
-            raise SessionError(
-                f"transcript {transcript.id} needs questions that are not loaded: {', '.join(missing)}"
-            )
+            raise SessionError(f"transcript {transcript.id} needs questions that are not loaded: {', '.join(missing)}")
         self.questions = {qid: library.questions[qid] for qid in transcript.question_ids}
         library.persona(transcript.persona)  # fail early on an unknown persona
 
@@ -152,9 +148,7 @@ class InterviewSession:
                 "candidate", "answer", text, question_id=self._current_question_id(), tokens=count.tokens
             )
         else:
-            turn = self._append(
-                "candidate", "command", f"/{command.name}", question_id=self._current_question_id()
-            )
+            turn = self._append("candidate", "command", f"/{command.name}", question_id=self._current_question_id())
         yield TurnAdded(turn)
         async for event in self._respond():
             yield event

@@ -10,12 +10,34 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from interviewer.models import Transcript, TranscriptSummary
 from interviewer.models.transcript import SCHEMA_VERSION, utc_now
 
 SUFFIX = ".json"
+
+
+INDEX_NAME = ".index.json"
+
+
+class IndexEntry(BaseModel):
+    size: int
+    mtime_ns: int
+    summary: TranscriptSummary
+
+
+class TranscriptIndex(BaseModel):
+    version: int = 1
+    entries: dict[str, IndexEntry] = Field(default_factory=dict)
+
+
+def _load_index(path: Path) -> TranscriptIndex:
+    """A missing, stale-format or damaged index is simply rebuilt."""
+    try:
+        return TranscriptIndex.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return TranscriptIndex()
 
 
 class TranscriptError(Exception):
@@ -70,7 +92,7 @@ class TranscriptStore:
         write_atomically(path, transcript.model_dump_json(indent=2).encode("utf-8"))
         return path
 
-    def _files(self) -> list[Path]:
+    def files(self) -> list[Path]:
         if not self.root.is_dir():
             return []
         return sorted(p for p in self.root.glob(f"*{SUFFIX}") if not p.name.startswith("."))
@@ -83,7 +105,7 @@ class TranscriptStore:
         exact = self.path_for(wanted)
         if exact.is_file():
             return exact
-        matches = [p for p in self._files() if p.stem.startswith(wanted)]
+        matches = [p for p in self.files() if p.stem.startswith(wanted)]
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -94,14 +116,30 @@ class TranscriptStore:
         return load_transcript(self.resolve(wanted))
 
     def list(self) -> Listing:
-        """Summaries of every readable transcript, newest first; unreadable ones become problems."""
+        """Summaries of every readable transcript, newest first; unreadable ones become problems.
+
+        Summaries are cached in an index keyed by file name, size and modification time, so only
+        files written since the last listing are parsed again.
+        """
+        index = _load_index(self.root / INDEX_NAME)
+        fresh: dict[str, IndexEntry] = {}
         summaries: list[TranscriptSummary] = []
         problems: list[str] = []
-        for path in self._files():
+        for path in self.files():
             try:
-                summaries.append(TranscriptSummary.model_validate_json(path.read_bytes()))
+                stat = path.stat()
+                cached = index.entries.get(path.name)
+                if cached is not None and (cached.size, cached.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                    summary = cached.summary
+                else:
+                    summary = TranscriptSummary.from_json(path.read_bytes())
+                fresh[path.name] = IndexEntry(size=stat.st_size, mtime_ns=stat.st_mtime_ns, summary=summary)
+                summaries.append(summary)
             except (OSError, ValidationError, ValueError) as exc:
                 problems.append(f"{path}: skipped, not a readable transcript ({_first_line(exc)})")
+        if fresh != index.entries:
+            with contextlib.suppress(OSError):  # a read-only folder still lists, just without the cache
+                write_atomically(self.root / INDEX_NAME, TranscriptIndex(entries=fresh).model_dump_json().encode())
         summaries.sort(key=lambda s: s.started_at, reverse=True)
         return Listing(summaries, problems)
 

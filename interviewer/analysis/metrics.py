@@ -26,9 +26,7 @@ LEXICON: tuple[MetricEntry, ...] = (
         ("retention", "d1 retention", "d7 retention", "7-day retention"),
         ("churn rate", "DAU/MAU stickiness"),
     ),
-    MetricEntry(
-        "CTR", ("ctr", "click-through rate", "click through rate"), ("watch time", "conversion rate")
-    ),
+    MetricEntry("CTR", ("ctr", "click-through rate", "click through rate"), ("watch time", "conversion rate")),
     MetricEntry("watch time", ("watch time", "time spent", "dwell time"), ("completion rate", "CTR")),
     MetricEntry("completion rate", ("completion rate", "finish rate"), ("watch time",)),
     MetricEntry("conversion rate", ("conversion rate", "conversions"), ("revenue per user",)),
@@ -50,16 +48,12 @@ LEXICON: tuple[MetricEntry, ...] = (
     MetricEntry("RMSE", ("rmse", "root mean squared error"), ("MAE",)),
     MetricEntry("MAE", ("mae", "mean absolute error"), ("RMSE",)),
     MetricEntry("log loss", ("log loss", "logloss", "cross-entropy loss"), ("AUC",)),
-    MetricEntry(
-        "p99 latency", ("p99", "p99 latency", "tail latency", "p95", "p95 latency"), ("mean latency",)
-    ),
+    MetricEntry("p99 latency", ("p99", "p99 latency", "tail latency", "p95", "p95 latency"), ("mean latency",)),
     MetricEntry("average latency", ("average latency", "mean latency"), ("p99 latency",)),
     MetricEntry("error rate", ("error rate", "5xx rate"), ("an SLO error budget",)),
     MetricEntry("availability", ("availability", "uptime"), ("an SLO error budget",)),
     MetricEntry("revenue", ("revenue", "arpu", "revenue per user"), ("lifetime value",)),
-    MetricEntry(
-        "time to first post", ("time to first post",), ("share of new users who post in their first week",)
-    ),
+    MetricEntry("time to first post", ("time to first post",), ("share of new users who post in their first week",)),
 )
 
 
@@ -87,9 +81,7 @@ def find_metrics(answer: str) -> list[MetricMention]:
     mentions: dict[str, MetricMention] = {}
     claimed: list[tuple[int, int]] = []
     # Longer aliases first so "PR-AUC" is not also read as "AUC".
-    entries = sorted(
-        ((alias, entry) for entry in LEXICON for alias in entry.aliases), key=lambda pair: -len(pair[0])
-    )
+    entries = sorted(((alias, entry) for entry in LEXICON for alias in entry.aliases), key=lambda pair: -len(pair[0]))
     for alias, entry in entries:
         for segment in segments:
             for match in _alias_regex(alias).finditer(segment.text):

@@ -37,7 +37,7 @@ _MARKERS = [
     r"while",
     r"compared (?:to|with)",
 ]
-REASONING = re.compile(r"(?<![\w])(?:" + "|".join(_MARKERS) + r")(?![\w])", re.IGNORECASE)
+REASONING = re.compile(r"(?<![\w])(?:" + "|".join(_MARKERS) + r")(?![\w])|,\s*so\b", re.IGNORECASE)
 
 CONCRETE = re.compile(
     r"\d|for example|for instance|e\.g\.|such as|say,|imagine|in my (?:last|previous)",

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-# Sentence ends, line breaks and list bullets all start a new segment.
-_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+# Prose: sentence ends, blank lines and list bullets start a new segment, while a single line
+# break inside a sentence is only wrapping. Code: every line is its own segment.
+_PROSE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n\s*\n\s*|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_CODE_BREAK = re.compile(r"\n+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'_-]*")
 QUOTE_LIMIT = 220
@@ -24,10 +26,11 @@ class Segment:
         return len(_WORD.findall(self.text))
 
 
-def split_segments(answer: str) -> list[Segment]:
+def split_segments(answer: str, code: bool = False) -> list[Segment]:
     segments: list[Segment] = []
     position = 0
-    for match in [*_BREAK.finditer(answer), None]:
+    breaks = (_CODE_BREAK if code else _PROSE_BREAK).finditer(answer)
+    for match in [*breaks, None]:
         end = match.start() if match else len(answer)
         _add(answer, position, end, segments)
         if match:

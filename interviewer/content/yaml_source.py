@@ -35,9 +35,8 @@ def _child(node: yaml.Node, part: int | str) -> yaml.Node | None:
         for key_node, value_node in node.value:
             if str(key_node.value) == str(part):
                 return value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part]
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]
     return None
 
 

@@ -109,8 +109,12 @@ class Transcript(BaseModel):
         return seen
 
 
-class TranscriptSummary(BaseModel):
-    """The few fields `list` needs; parsing only these keeps listing fast."""
+class _ReportOverall(BaseModel):
+    overall: float
+
+
+class _SummaryView(BaseModel):
+    """Reads a transcript file keeping only what a listing shows."""
 
     id: str
     round_id: str
@@ -118,4 +122,21 @@ class TranscriptSummary(BaseModel):
     status: Status
     started_at: datetime
     updated_at: datetime
-    report: Report | None = None
+    report: _ReportOverall | None = None
+
+
+class TranscriptSummary(BaseModel):
+    """The few fields `list` needs; small enough to cache for thousands of transcripts."""
+
+    id: str
+    round_id: str
+    persona: str
+    status: Status
+    started_at: datetime
+    updated_at: datetime
+    overall: float | None = None
+
+    @classmethod
+    def from_json(cls, data: bytes) -> TranscriptSummary:
+        view = _SummaryView.model_validate_json(data)
+        return cls(**view.model_dump(exclude={"report"}), overall=view.report.overall if view.report else None)

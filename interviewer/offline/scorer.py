@@ -56,7 +56,29 @@ def _idea_labels(criterion: Criterion) -> list[tuple[str, list[re.Pattern[str]]]
     return ideas
 
 
-def _find(criterion: Criterion, segments: list[Segment], code: bool) -> CriterionFindings:
+def _is_term_list(text: str) -> bool:
+    """Comma- or slash-separated short items: a list of terms, however it is punctuated."""
+    items = [item.strip() for item in re.split(r"[,;/|]", text) if item.strip()]
+    return len(items) >= 4 and sum(1 for item in items if len(item.split()) <= 3) >= 0.75 * len(items)
+
+
+def _rubric_term_words(question: Question, segment: Segment) -> int:
+    """Words of the segment taken up by any rubric term, across all criteria."""
+    spans: set[tuple[int, int]] = set()
+    for criterion in question.criteria:
+        for match in _all_hits(criterion, segment):
+            spans.add(match.span())
+    covered = sorted(spans)
+    words = 0
+    last_end = -1
+    for start, end in covered:
+        if start >= last_end:
+            words += len(segment.text[start:end].split())
+            last_end = end
+    return words
+
+
+def _find(criterion: Criterion, segments: list[Segment], code: bool, term_words: dict[int, int]) -> CriterionFindings:
     findings = CriterionFindings()
     for label, regexes in _idea_labels(criterion):
         hit = _first_hit(regexes, segments)
@@ -66,13 +88,12 @@ def _find(criterion: Criterion, segments: list[Segment], code: bool) -> Criterio
         segment, match = hit
         findings.hits[label] = IdeaHit(label, segment, match.start(), match.end() - match.start())
     for segment in segments:
-        segment_hits = _all_hits(criterion, segment)
-        if not segment_hits:
+        if not _all_hits(criterion, segment):
             continue
-        covered = sum(len(m.group(0).split()) for m in segment_hits)
         prose_reason = (
             segment.words >= MIN_REASONED_WORDS
-            and segment.words - covered >= MIN_OTHER_WORDS
+            and segment.words - term_words[segment.start] >= MIN_OTHER_WORDS
+            and not _is_term_list(segment.text)
             and is_reasoned(segment.text)
         )
         code_reason = code and any(pattern_regex(p).search(segment.text) for p in criterion.signals.patterns)
@@ -83,9 +104,7 @@ def _find(criterion: Criterion, segments: list[Segment], code: bool) -> Criterio
     return findings
 
 
-def _first_hit(
-    regexes: list[re.Pattern[str]], segments: list[Segment]
-) -> tuple[Segment, re.Match[str]] | None:
+def _first_hit(regexes: list[re.Pattern[str]], segments: list[Segment]) -> tuple[Segment, re.Match[str]] | None:
     for segment in segments:
         for regex in regexes:
             match = regex.search(segment.text)
@@ -170,7 +189,7 @@ def _flat(question: Question, reason: str, flags: list[str]) -> AnswerScore:
 
 def score_answer(question: Question, answer: str) -> AnswerScore:
     """Score `answer` against `question`'s rubric. Pure and deterministic."""
-    segments = split_segments(answer)
+    segments = split_segments(answer, code=question.answer_kind != "text")
     flags: list[str] = []
     kept = [s for s in segments if not is_grader_instruction(s.text)]
     if len(kept) < len(segments):
@@ -187,8 +206,9 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
     criteria_scores: list[CriterionScore] = []
     any_hit = False
     reasoned_anywhere = False
+    term_words = {segment.start: _rubric_term_words(question, segment) for segment in kept}
     for criterion in question.criteria:
-        findings = _find(criterion, kept, code)
+        findings = _find(criterion, kept, code, term_words)
         any_hit = any_hit or bool(findings.hits)
         reasoned_anywhere = reasoned_anywhere or bool(findings.reasoned)
         level = _level(criterion, findings)

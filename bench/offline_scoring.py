@@ -1,0 +1,40 @@
+"""Offline scoring throughput: answers scored per second on the built-in bank.
+
+Run: python bench/offline_scoring.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from interviewer.calibration import load_sets
+from interviewer.content import load_library
+from interviewer.offline.scorer import score_answer
+
+ROUNDS = 5
+
+
+def main() -> None:
+    library = load_library(include_user=False)
+    sets = load_sets(Path(__file__).resolve().parents[1] / "tests" / "calibration")
+    work = [(library.question(s.question), text) for s in sets for text in s.answers.model_dump().values()]
+    # Reference answers are the longest realistic answers; score each against its own rubric.
+    work += [(q, q.reference_answer) for q in library.questions.values()]
+    words = sum(len(text.split()) for _, text in work)
+    rates = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for question, text in work:
+            score_answer(question, text)
+        rates.append(len(work) / (time.perf_counter() - start))
+    print(f"answers per pass: {len(work)} (mean {words / len(work):.0f} words)")
+    print(f"offline scoring: median {statistics.median(rates):,.0f} answers/s, best {max(rates):,.0f} answers/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Shared fixtures: user data always goes to a temp dir, never the developer's real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.content import Library, load_library
+from interviewer.offline.brain import OfflineBrain
+from interviewer.store import TranscriptStore
+from tests.factories import make_library
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("INTERVIEWER_HOME", str(home))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def builtin_library() -> Library:
+    return load_library(include_user=False)
+
+
+@pytest.fixture
+def small_library() -> Library:
+    return make_library()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> TranscriptStore:
+    return TranscriptStore(tmp_path / "transcripts")
+
+
+@pytest.fixture
+def brain() -> OfflineBrain:
+    return OfflineBrain()

@@ -1,0 +1,170 @@
+"""Content files: validated by the models, errors that name file, line and field, layered overrides."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from interviewer import paths
+from interviewer.cli import main
+from interviewer.content import ContentError, load_library
+
+BUILTIN = paths.builtin_content_dir()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def copy_persona(tmp_path: Path, **replace: str) -> Path:
+    text = (BUILTIN / "personas" / "strict.yaml").read_text()
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    return write(tmp_path / "content" / "personas" / "strict.yaml", text)
+
+
+def test_builtin_content_loads_and_lints_clean(capsys):
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "0 error(s), 0 warning(s)" in out
+
+
+def test_a_wrong_type_names_file_line_and_field(tmp_path):
+    path = copy_persona(tmp_path, **{"follow_up_budget: 3": "follow_up_budget: lots"})
+    with pytest.raises(ContentError) as caught:
+        load_library(extra=[tmp_path / "content"])
+    [problem] = caught.value.problems
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "follow_up_budget" in text)
+    assert str(problem).startswith(f"{path}:{line}: follow_up_budget: ")
+
+
+def test_a_missing_field_points_at_the_enclosing_mapping(tmp_path):
+    path = copy_persona(tmp_path, **{"hint_policy: never\n": ""})
+    with pytest.raises(ContentError) as caught:
+        load_library(extra=[tmp_path / "content"])
+    assert [p.field for p in caught.value.problems] == ["hint_policy"]
+    assert caught.value.problems[0].path == path
+    assert caught.value.problems[0].line is not None
+
+
+def test_a_nested_error_names_the_nested_field(tmp_path):
+    copy_persona(tmp_path, **{"temperature: 0.4": "temperature: 9"})
+    with pytest.raises(ContentError) as caught:
+        load_library(extra=[tmp_path / "content"])
+    assert caught.value.problems[0].field == "llm.temperature"
+
+
+def test_a_typo_in_a_field_name_is_an_error(tmp_path):
+    copy_persona(tmp_path, **{"praise: false": "prase: false"})
+    with pytest.raises(ContentError) as caught:
+        load_library(extra=[tmp_path / "content"])
+    assert "prase" in {p.field for p in caught.value.problems}
+
+
+def test_yaml_syntax_errors_give_the_line(tmp_path):
+    path = write(tmp_path / "content" / "personas" / "bad.yaml", "id: bad\nname: [unclosed\ndescription: x\n")
+    with pytest.raises(ContentError) as caught:
+        load_library(extra=[tmp_path / "content"])
+    [problem] = caught.value.problems
+    assert problem.path == path
+    assert problem.line is not None and problem.line >= 2
+    assert "YAML syntax error" in problem.message
+
+
+def test_bad_content_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
+    copy_persona(tmp_path, **{"follow_up_budget: 3": "follow_up_budget: lots", "praise: false": "praise: maybe"})
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "--content", str(tmp_path / "content"), "questions"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert all("strict.yaml:" in line for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_user_content_overrides_builtin_by_id(tmp_path, isolated_home):
+    write(
+        isolated_home / "personas" / "strict.yaml",
+        (BUILTIN / "personas" / "strict.yaml").read_text().replace("follow_up_budget: 3", "follow_up_budget: 5"),
+    )
+    assert load_library().persona("strict").follow_up_budget == 5
+    assert load_library(include_user=False).persona("strict").follow_up_budget == 3
+
+
+def test_content_option_overrides_the_user_folder(tmp_path, isolated_home):
+    text = (BUILTIN / "personas" / "strict.yaml").read_text()
+    write(isolated_home / "personas" / "strict.yaml", text.replace("follow_up_budget: 3", "follow_up_budget: 5"))
+    copy_persona(tmp_path, **{"follow_up_budget: 3": "follow_up_budget: 7"})
+    assert load_library(extra=[tmp_path / "content"]).persona("strict").follow_up_budget == 7
+
+
+def _rubric_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content" / "rubrics" / "mine"
+    shutil.copytree(BUILTIN / "rubrics" / "ds-round-1", target)
+    return target
+
+
+def test_check_reports_lint_problems_with_exit_2(tmp_path, capsys):
+    folder = _rubric_copy(tmp_path)
+    round_file = folder / "round.yaml"
+    round_file.write_text(round_file.read_text().replace("id: ds-round-1", "id: my-round") + "  - no-such-question\n")
+    question = folder / "ds1-dashboard-metrics.yaml"
+    text = question.read_text().replace("id: ds1-dashboard-metrics", "id: my-question", 1)
+    text = text.replace("weight: 0.35", "weight: 0.5")
+    question.write_text(text)
+    assert main(["check", str(tmp_path / "content")]) == 2
+    out = capsys.readouterr().out
+    assert "unknown question id 'no-such-question'" in out
+    assert "criterion weights sum to 1.15, not 1" in out
+    assert f"{round_file}:" in out
+
+
+def test_check_reports_missing_levels_probes_and_duplicates(tmp_path, capsys):
+    folder = _rubric_copy(tmp_path)
+    question = folder / "ds1-dashboard-metrics.yaml"
+    text = question.read_text()
+    text = text.replace(
+        "      5: Derives the metrics from the objective and says how they would change if the objective changed.\n", ""
+    )
+    question.write_text(text)
+    write(folder / "copy.yaml", question.read_text())
+    duplicate_round = folder / "round.yaml"
+    duplicate_round.write_text(duplicate_round.read_text().replace("id: ds-round-1", "id: my-round"))
+    assert main(["check", str(tmp_path / "content")]) == 2
+    out = capsys.readouterr().out
+    assert "missing level descriptors for [5]" in out
+    assert "duplicate question id 'ds1-dashboard-metrics'" in out
+
+
+def test_criterion_without_probes_is_an_error(tmp_path, capsys):
+    folder = _rubric_copy(tmp_path)
+    question = folder / "ds1-dashboard-metrics.yaml"
+    lines = question.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == "probes:")
+    end = start + 1
+    while lines[end].strip().startswith("- "):
+        end += 1
+    question.write_text("".join([*lines[:start], "    probes: []\n", *lines[end:]]))
+    assert main(["check", str(question)]) == 2
+    assert "criterion has no follow-up probes" in capsys.readouterr().out
+
+
+def test_schema_command_writes_json_schema_for_each_kind(tmp_path, capsys):
+    assert main(["schema", "--out", str(tmp_path / "schema")]) == 0
+    written = sorted(p.name for p in (tmp_path / "schema").iterdir())
+    assert written == ["persona.schema.json", "question.schema.json", "round.schema.json"]
+    import json
+
+    persona_schema = json.loads((tmp_path / "schema" / "persona.schema.json").read_text())
+    assert "follow_up_budget" in persona_schema["properties"]
+    assert persona_schema["additionalProperties"] is False

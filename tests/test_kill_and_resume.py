@@ -1,0 +1,100 @@
+"""kill -9 at a random point of a real run, then resume: no submitted answer is lost."""
+
+from __future__ import annotations
+
+import os
+import queue
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from interviewer.store import TranscriptStore
+
+ANSWERS = [
+    "We tracked DAU because the product is used daily.",
+    "/hint",
+    "Retention matters because it shows whether value lasts.",
+    "I would add a guardrail so clickbait cannot inflate watch time.",
+    "/skip",
+    "Recall matters more when missing harmful content is costly.",
+    "Precision matters when false bans hurt trust.",
+]
+PROMPT = "you> "
+
+
+def _reader(stream, lines: queue.Queue[str]) -> None:
+    for line in iter(stream.readline, ""):
+        lines.put(line)
+    lines.put("")
+
+
+def _wait_for_prompt(lines: queue.Queue[str], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = lines.get(timeout=deadline - time.monotonic())
+        if line == "":
+            raise AssertionError("interviewer exited early")
+        if line.startswith(PROMPT):
+            return
+    raise AssertionError("no prompt")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kill_9_mid_interview_then_resume_keeps_every_submitted_answer(tmp_path: Path, seed: int):
+    rng = random.Random(seed)
+    kill_after = rng.randrange(1, len(ANSWERS))
+    env = {**os.environ, "INTERVIEWER_HOME": str(tmp_path / "home"), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "interviewer", "interview", "--round", "ds-round-1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
+    acknowledged: list[str] = []
+    try:
+        _wait_for_prompt(lines)
+        for index, answer in enumerate(ANSWERS[:kill_after]):
+            body = answer if answer.startswith("/") else f"{answer}\n."
+            proc.stdin.write(body + "\n")
+            proc.stdin.flush()
+            if index == kill_after - 1:
+                # The last one is killed mid-flight: sometimes before it is read, sometimes after.
+                time.sleep(rng.uniform(0.0, 0.05))
+                break
+            _wait_for_prompt(lines)
+            acknowledged.append(answer)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+
+    store = TranscriptStore(tmp_path / "home" / "transcripts")
+    [summary] = store.list().summaries
+    saved = store.load(summary.id)
+    said = [t.text for t in saved.turns if t.role == "candidate"]
+    assert said[: len(acknowledged)] == acknowledged
+    assert said in (acknowledged, [*acknowledged, ANSWERS[kill_after - 1]])
+
+    rest = tmp_path / "rest.txt"
+    rest.write_text("\n---\n".join([*ANSWERS[len(said) :], "/end"]) + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "resume", summary.id, "--answers", str(rest)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    final = store.load(summary.id)
+    assert final.status == "completed"
+    assert [t.text for t in final.turns if t.role == "candidate"] == [*ANSWERS, "/end"]
