@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 
 from interviewer import paths
 from interviewer.answers_file import AnswersFileError, read_answers
-from interviewer.content import ContentError, Library, load_layer, load_library, merge
+from interviewer.content import ContentError, Library, UnknownIdError, load_layer, load_library, merge
 from interviewer.content.lint import lint
 from interviewer.content.loader import content_roots
 from interviewer.models import Persona, Question, Round
@@ -83,9 +83,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_questions(args: argparse.Namespace) -> int:
     library = _library(args)
-    questions = list(library.questions.values())
-    if args.round:
-        questions = library.round_questions(args.round)
+    rounds = [library.round(args.round)] if args.round else list(library.rounds.values())
+    ordered = [q for round_ in rounds for q in library.round_questions(round_.id)]
+    if not args.round:  # questions no round lists still exist and can be scored
+        listed = {q.id for q in ordered}
+        ordered += [q for q in library.questions.values() if q.id not in listed]
     infos = [
         QuestionInfo(
             id=q.id,
@@ -95,18 +97,15 @@ def cmd_questions(args: argparse.Namespace) -> int:
             competencies=q.competencies,
             time_limit_minutes=q.time_limit_minutes,
         )
-        for q in questions
+        for q in ordered
     ]
     if args.json:
         _print_json(TypeAdapter(list[QuestionInfo]).dump_python(infos, mode="json"))
         return EXIT_OK
-    for round_ in library.rounds.values():
-        if args.round and round_.id != args.round:
-            continue
+    for round_ in rounds:
         print(f"{round_.id}: {round_.title} (default persona: {round_.default_persona})")
-        for info in infos:
-            if info.round == round_.id:
-                print(f"  {info.id:<32} {info.answer_kind:<6} {info.topic}")
+        for question in library.round_questions(round_.id):
+            print(f"  {question.id:<32} {question.answer_kind:<6} {question.topic}")
     return EXIT_OK
 
 
@@ -115,10 +114,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     library = _library(args)
-    try:
-        question = library.question(args.question)
-    except KeyError as exc:
-        raise UsageError(exc.args[0]) from None
+    question = library.question(args.question)
     if args.answer is not None:
         answer = args.answer
     elif args.answer_file is not None:
@@ -239,10 +235,7 @@ def _run_session(session: InterviewSession, store: TranscriptStore, args: argpar
 def _create_session(args: argparse.Namespace) -> tuple[InterviewSession, TranscriptStore]:
     library = _library(args)
     store = _store(args)
-    try:
-        session = InterviewSession.create(library, args.round, args.persona, OfflineBrain(), store)
-    except KeyError as exc:
-        raise UsageError(exc.args[0]) from None
+    session = InterviewSession.create(library, args.round, args.persona, OfflineBrain(), store)
     return session, store
 
 
@@ -430,6 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
     except (UsageError, TranscriptError, SessionError) as exc:
+        print(f"interviewer: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UnknownIdError as exc:
         print(f"interviewer: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from interviewer import engine
 from interviewer.brain import Brain
-from interviewer.content import Library
+from interviewer.content import Library, UnknownIdError
 from interviewer.models import AnswerScore, Probe, Report, Transcript, Turn
 from interviewer.models.transcript import Role, TurnKind
 from interviewer.plans import Plan
@@ -158,8 +158,8 @@ class InterviewSession:
             raise SessionError(f"usage: /persona NAME (one of: {', '.join(sorted(self.library.personas))})")
         try:
             persona = self.library.persona(persona_id)
-        except KeyError as exc:
-            raise SessionError(str(exc.args[0])) from None
+        except UnknownIdError as exc:
+            raise SessionError(str(exc)) from None
         if persona.id == self.transcript.persona:
             return Notice(f"The interviewer is already {persona.name}.")
         self.transcript.persona = persona.id

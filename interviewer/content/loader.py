@@ -35,6 +35,13 @@ class Layer:
     problems: list[Problem] = field(default_factory=list)
 
 
+class UnknownIdError(KeyError):
+    """An id that names no loaded persona, round or question; the message lists the known ones."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 @dataclass
 class Library:
     """The merged content an interview runs on."""
@@ -48,19 +55,19 @@ class Library:
         try:
             return self.personas[persona_id]
         except KeyError:
-            raise KeyError(_unknown("persona", persona_id, self.personas)) from None
+            raise UnknownIdError(_unknown("persona", persona_id, self.personas)) from None
 
     def round(self, round_id: str) -> Round:
         try:
             return self.rounds[round_id]
         except KeyError:
-            raise KeyError(_unknown("round", round_id, self.rounds)) from None
+            raise UnknownIdError(_unknown("round", round_id, self.rounds)) from None
 
     def question(self, question_id: str) -> Question:
         try:
             return self.questions[question_id]
         except KeyError:
-            raise KeyError(_unknown("question", question_id, self.questions)) from None
+            raise UnknownIdError(_unknown("question", question_id, self.questions)) from None
 
     def round_questions(self, round_id: str) -> list[Question]:
         return [self.question(qid) for qid in self.round(round_id).questions]
