@@ -245,7 +245,7 @@ def cmd_interview(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if not args.answers.is_file():
+    if not args.answers.exists():
         raise UsageError(f"{args.answers}: no such file")
     session, store = _create_session(args)
     return _run_session(session, store, args)

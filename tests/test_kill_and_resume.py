@@ -98,3 +98,48 @@ def test_kill_9_mid_interview_then_resume_keeps_every_submitted_answer(tmp_path:
     final = store.load(summary.id)
     assert final.status == "completed"
     assert [t.text for t in final.turns if t.role == "candidate"] == [*ANSWERS, "/end"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12, 13, 14])
+def test_kill_9_of_a_headless_run_at_a_random_moment_then_resume(tmp_path: Path, seed: int):
+    rng = random.Random(seed)
+    # Vague answers draw every follow-up, so the run is long enough to be killed mid-way.
+    answers = [f"It depends, I guess option {i} could work." for i in range(40)]
+    path = tmp_path / "answers.txt"
+    path.write_text("\n---\n".join(answers) + "\n")
+    env = {**os.environ, "INTERVIEWER_HOME": str(tmp_path / "home")}
+    cmd = [sys.executable, "-m", "interviewer", "run", "--round", "ds-round-1", "--answers", str(path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    transcripts = tmp_path / "home" / "transcripts"
+    deadline = time.monotonic() + 20
+    while not list(transcripts.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(rng.uniform(0.0, 0.4))  # somewhere inside the run, which takes about half a second
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    store = TranscriptStore(transcripts)
+    listing = store.list()
+    assert listing.problems == []  # the file is never half-written
+    saved = store.load(listing.summaries[0].id)
+    said = [t.text for t in saved.turns if t.role == "candidate"]
+    assert said == answers[: len(said)]
+    if saved.status == "completed":
+        return
+
+    rest = tmp_path / "rest.txt"
+    rest.write_text("\n---\n".join(answers[len(said) :]) + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "resume", "--answers", str(rest), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    final = store.load(saved.id)
+    resumed_said = [t.text for t in final.turns if t.role == "candidate"]
+    assert resumed_said[: len(said)] == said
+    assert resumed_said == answers[: len(resumed_said)]
+    assert len(resumed_said) > len(said) or final.status == "completed"

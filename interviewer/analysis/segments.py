@@ -66,12 +66,22 @@ def quote(answer: str, segment: Segment, focus: int | None = None) -> str:
     return answer[start:end].strip()
 
 
+def _phrase_body(phrase: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", phrase.strip().lower()) if p]
+    return r"[\s-]+".join(parts)
+
+
 @cache
 def phrase_regex(phrase: str) -> re.Pattern[str]:
     """Whole-word, case-insensitive; spaces and hyphens interchangeable; plural 's' allowed."""
-    parts = [re.escape(p) for p in re.split(r"[\s-]+", phrase.strip().lower()) if p]
-    body = r"[\s-]+".join(parts)
-    return re.compile(rf"(?<![\w]){body}(?:e?s)?(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w]){_phrase_body(phrase)}(?:e?s)?(?![\w])", re.IGNORECASE)
+
+
+@cache
+def idea_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for all the phrases of an idea; longer phrases first so the longest one matches."""
+    bodies = "|".join(_phrase_body(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{bodies})(?:e?s)?(?![\w])", re.IGNORECASE)
 
 
 @cache

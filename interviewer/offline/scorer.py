@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from interviewer.analysis.reasoning import CONCRETE, is_grader_instruction, is_non_answer, is_reasoned
 from interviewer.analysis.segments import (
     Segment,
+    idea_regex,
     pattern_regex,
-    phrase_regex,
     quote,
     split_segments,
 )
@@ -51,7 +51,7 @@ class CriterionFindings:
 
 
 def _idea_labels(criterion: Criterion) -> list[tuple[str, list[re.Pattern[str]]]]:
-    ideas = [(idea[0], [phrase_regex(p) for p in idea]) for idea in criterion.signals.concepts]
+    ideas = [(idea[0], [idea_regex(tuple(idea))]) for idea in criterion.signals.concepts]
     ideas += [(f"/{p}/", [pattern_regex(p)]) for p in criterion.signals.patterns]
     return ideas
 
@@ -62,23 +62,24 @@ def _is_term_list(text: str) -> bool:
     return len(items) >= 4 and sum(1 for item in items if len(item.split()) <= 3) >= 0.75 * len(items)
 
 
-def _rubric_term_words(question: Question, segment: Segment) -> int:
+Hits = dict[tuple[str, int], list[re.Match[str]]]  # (criterion id, segment start) -> matches
+
+
+def _rubric_term_words(question: Question, segment: Segment, hits: Hits) -> int:
     """Words of the segment taken up by any rubric term, across all criteria."""
-    spans: set[tuple[int, int]] = set()
-    for criterion in question.criteria:
-        for match in _all_hits(criterion, segment):
-            spans.add(match.span())
-    covered = sorted(spans)
+    spans = sorted({m.span() for c in question.criteria for m in hits[(c.id, segment.start)]})
     words = 0
     last_end = -1
-    for start, end in covered:
+    for start, end in spans:
         if start >= last_end:
             words += len(segment.text[start:end].split())
             last_end = end
     return words
 
 
-def _find(criterion: Criterion, segments: list[Segment], code: bool, term_words: dict[int, int]) -> CriterionFindings:
+def _find(
+    criterion: Criterion, segments: list[Segment], code: bool, term_words: dict[int, int], hits: Hits
+) -> CriterionFindings:
     findings = CriterionFindings()
     for label, regexes in _idea_labels(criterion):
         hit = _first_hit(regexes, segments)
@@ -88,7 +89,7 @@ def _find(criterion: Criterion, segments: list[Segment], code: bool, term_words:
         segment, match = hit
         findings.hits[label] = IdeaHit(label, segment, match.start(), match.end() - match.start())
     for segment in segments:
-        if not _all_hits(criterion, segment):
+        if not hits[(criterion.id, segment.start)]:
             continue
         prose_reason = (
             segment.words >= MIN_REASONED_WORDS
@@ -116,11 +117,9 @@ def _first_hit(regexes: list[re.Pattern[str]], segments: list[Segment]) -> tuple
 def _all_hits(criterion: Criterion, segment: Segment) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     for idea in criterion.signals.concepts:
-        for phrase in idea:
-            match = phrase_regex(phrase).search(segment.text)
-            if match:
-                found.append(match)
-                break
+        match = idea_regex(tuple(idea)).search(segment.text)
+        if match:
+            found.append(match)
     for pattern in criterion.signals.patterns:
         match = pattern_regex(pattern).search(segment.text)
         if match:
@@ -206,9 +205,10 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
     criteria_scores: list[CriterionScore] = []
     any_hit = False
     reasoned_anywhere = False
-    term_words = {segment.start: _rubric_term_words(question, segment) for segment in kept}
+    hits: Hits = {(c.id, s.start): _all_hits(c, s) for c in question.criteria for s in kept}
+    term_words = {segment.start: _rubric_term_words(question, segment, hits) for segment in kept}
     for criterion in question.criteria:
-        findings = _find(criterion, kept, code, term_words)
+        findings = _find(criterion, kept, code, term_words, hits)
         any_hit = any_hit or bool(findings.hits)
         reasoned_anywhere = reasoned_anywhere or bool(findings.reasoned)
         level = _level(criterion, findings)
