@@ -14,9 +14,11 @@ from interviewer.calibration import evaluate, load_sets
 from interviewer.content import load_library
 
 
-def main() -> None:
+def report(title: str, folder: Path) -> None:
     library = load_library(include_user=False)
-    results = [evaluate(library, s) for s in load_sets(Path(__file__).resolve().parents[1] / "tests" / "calibration")]
+    results = [evaluate(library, s) for s in load_sets(folder)]
+    print(f"## {title} ({folder.name}/)")
+    print()
     tiers = ["strong", "partial", "weak", "keyword_list", "off_topic"]
     print(f"| question | {' | '.join(tiers)} |")
     print(f"|---|{'---|' * len(tiers)}")
@@ -31,6 +33,17 @@ def main() -> None:
     print(f"ordering agreement (strong > partial > weak, pairwise): {concordant}/{pairs} = {concordant / pairs:.0%}")
     print(f"keyword-list and off-topic answers at or below 2: {caps}/{caps_total} = {caps / caps_total:.0%}")
     print(f"sets fully in agreement: {sum(r.passed for r in results)}/{len(results)}")
+    for tier in ("strong", "partial", "weak"):
+        print(f"mean {tier}: {sum(r.scores[tier] for r in results) / len(results):.2f}")
+    above = sum(1 for r in results if r.scores["keyword_list"] >= r.scores["partial"])
+    print(f"keyword list scored at or above the partial answer: {above}/{len(results)}")
+    print()
+
+
+def main() -> None:
+    tests = Path(__file__).resolve().parents[1] / "tests"
+    report("Tuned set", tests / "calibration")
+    report("Held-out set", tests / "calibration_heldout")
 
 
 if __name__ == "__main__":
