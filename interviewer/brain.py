@@ -1,16 +1,48 @@
 """The brain interface: what the session needs from a backend to phrase turns and score answers.
 
 The engine decides *what* happens; a brain only says it and grades it. The offline brain is
-the default; a model-backed brain plugs in behind the same two methods.
+the default; a model-backed brain plugs in behind the same methods.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from interviewer.models import AnswerScore, Backend, Persona, Question
 from interviewer.plans import Plan
+
+
+@dataclass(frozen=True)
+class PhraseReset:
+    """Discard what was streamed so far: the turn's words are `text` instead, for `reason`."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class HistoryTurn:
+    role: str  # "interviewer" or "candidate"
+    text: str
+
+
+@dataclass
+class PhraseContext:
+    """What a phraser may ground its words in; the session keeps it small."""
+
+    question: Question | None = None
+    history: list[HistoryTurn] = field(default_factory=list)  # oldest first
+    earlier: list[str] = field(default_factory=list)  # one line per earlier question
+
+
+@dataclass
+class UsageDelta:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    approximate: bool = False
+    calls: int = 0
 
 
 class Brain(Protocol):
@@ -20,6 +52,12 @@ class Brain(Protocol):
         """Score everything the candidate said for `question`."""
         ...
 
-    def phrase(self, plan: Plan, persona: Persona, seed: int) -> AsyncIterator[str]:
+    def phrase(
+        self, plan: Plan, persona: Persona, seed: int, context: PhraseContext
+    ) -> AsyncIterator[str | PhraseReset]:
         """Stream the words of the interviewer's next turn."""
+        ...
+
+    def take_usage(self) -> UsageDelta:
+        """Token usage since the last call, for the transcript."""
         ...

@@ -14,13 +14,15 @@ from pydantic import TypeAdapter
 
 from interviewer import paths
 from interviewer.answers_file import AnswersFileError, read_answers
+from interviewer.backends import open_brain
+from interviewer.batch import score_batch
 from interviewer.content import ContentError, Library, UnknownIdError, load_layer, load_library, merge
 from interviewer.content.lint import lint
 from interviewer.content.loader import content_roots
+from interviewer.llm.config import ConfigError, config_path
+from interviewer.llm.local_server import LocalServerError
 from interviewer.models import Persona, Question, Round
 from interviewer.models.cli_output import ListEntry, QuestionInfo, RunResult
-from interviewer.offline.brain import OfflineBrain
-from interviewer.offline.scorer import score_answer
 from interviewer.render import transcript_markdown
 from interviewer.session import Finished, InterviewSession, Notice, SessionError, TurnAdded
 from interviewer.store import TranscriptError, TranscriptStore, load_transcript
@@ -112,32 +114,92 @@ def cmd_questions(args: argparse.Namespace) -> int:
 # --- scoring -------------------------------------------------------------------------------
 
 
+def _brain_options(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "profile": args.profile,
+        "model": args.model,
+        "base_url": args.base_url,
+        "api_key": args.api_key,
+        "offline": args.offline,
+    }
+
+
+def _read_answer_arg(args: argparse.Namespace) -> str:
+    if args.answer is not None:
+        return args.answer
+    if args.answer_file is None or str(args.answer_file) == "-":
+        return sys.stdin.read()
+    try:
+        return args.answer_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.answer_file}: cannot read ({exc})") from None
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     library = _library(args)
+    if args.batch is not None:
+        return _score_batch(args, library)
+    if args.question is None:
+        raise UsageError("score needs --question QID (or --batch FILE)")
     question = library.question(args.question)
-    if args.answer is not None:
-        answer = args.answer
-    elif args.answer_file is not None:
-        if str(args.answer_file) == "-":
-            answer = sys.stdin.read()
-        else:
-            try:
-                answer = args.answer_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise UsageError(f"{args.answer_file}: cannot read ({exc})") from None
-    else:
-        answer = sys.stdin.read()
-    score = score_answer(question, answer)
+    answer = _read_answer_arg(args)
+    with open_brain(**_brain_options(args)) as choice:
+        score = asyncio.run(choice.brain.score(question, answer))
     if args.json:
         _print_json(score.model_dump(mode="json"))
         return EXIT_OK
-    print(f"{question.id}: overall {score.overall:.2f} / 5" + (f"  [{', '.join(score.flags)}]" if score.flags else ""))
+    flags = f"  [{', '.join(score.flags)}]" if score.flags else ""
+    print(f"{question.id}: overall {score.overall:.2f} / 5 ({score.source}){flags}")
+    if score.fallback_reason:
+        print(f"  scored offline because: {score.fallback_reason}")
     for criterion in score.criteria:
         print(f"  {criterion.criterion_id}: level {criterion.level} (weight {criterion.weight:g})")
         print(f"    {criterion.rationale}")
         for quote in criterion.evidence:
             print(f'    evidence: "{quote}"')
     return EXIT_OK
+
+
+def _score_batch(args: argparse.Namespace, library: Library) -> int:
+    if args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    try:
+        lines = args.batch.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.batch}: cannot read ({exc})") from None
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        with open_brain(**_brain_options(args)) as choice:
+            summary = asyncio.run(score_batch(lines, library, choice.brain, args.concurrency, out, sys.stderr))
+    finally:
+        if args.output:
+            out.close()
+    print(
+        f"{summary.scored} scored ({summary.fallback} by the offline fallback), {summary.failed} failed, "
+        f"of {summary.total}",
+        file=sys.stderr,
+    )
+    return EXIT_OK if summary.failed == 0 else EXIT_FAILED
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from interviewer.llm.brain import LLMBrain
+    from interviewer.llm.doctor import render_table, run_doctor
+
+    with open_brain(**_brain_options(args)) as choice:
+        if choice.target is None:
+            raise UsageError(
+                "no model is configured: pass --profile NAME or --model NAME (with --base-url), "
+                f"or set default_profile in {config_path()}"
+            )
+        brain = choice.brain
+        assert isinstance(brain, LLMBrain)
+        report = asyncio.run(run_doctor(choice.target, brain.client, brain.judge.capabilities))
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(render_table(report))
+    return EXIT_OK if report.healthy else EXIT_FAILED
 
 
 # --- interviews ----------------------------------------------------------------------------
@@ -232,23 +294,23 @@ def _run_session(session: InterviewSession, store: TranscriptStore, args: argpar
     return _finish(session, store, used, 0, False)
 
 
-def _create_session(args: argparse.Namespace) -> tuple[InterviewSession, TranscriptStore]:
+def _new_interview(args: argparse.Namespace) -> int:
     library = _library(args)
     store = _store(args)
-    session = InterviewSession.create(library, args.round, args.persona, OfflineBrain(), store)
-    return session, store
+    library.round(args.round)  # an unknown round fails before any server is started
+    with open_brain(**_brain_options(args)) as choice:
+        session = InterviewSession.create(library, args.round, args.persona, choice.brain, store, choice.price)
+        return _run_session(session, store, args)
 
 
 def cmd_interview(args: argparse.Namespace) -> int:
-    session, store = _create_session(args)
-    return _run_session(session, store, args)
+    return _new_interview(args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if not args.answers.exists():
         raise UsageError(f"{args.answers}: no such file")
-    session, store = _create_session(args)
-    return _run_session(session, store, args)
+    return _new_interview(args)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -261,16 +323,15 @@ def cmd_resume(args: argparse.Namespace) -> int:
             raise UsageError(f"no unfinished interview in {store.root}")
     if transcript.status == "completed":
         raise UsageError(f"interview {transcript.id} is already finished; see: interviewer show {transcript.id}")
-    try:
-        session = InterviewSession(transcript, _library(args), OfflineBrain(), store)
-    except SessionError as exc:
-        raise UsageError(str(exc)) from None
-    if not args.json:
-        print(f"Resuming {transcript.id} ({len(transcript.turns)} turns so far).")
-        last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
-        if last is not None and session.state.awaiting == "answer":
-            print(f"\n[interviewer · {last.persona}] {last.text}")
-    return _run_session(session, store, args)
+    library = _library(args)
+    with open_brain(**_brain_options(args)) as choice:
+        session = InterviewSession(transcript, library, choice.brain, store, choice.price)
+        if not args.json:
+            print(f"Resuming {transcript.id} ({len(transcript.turns)} turns so far).")
+            last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
+            if last is not None and session.state.awaiting == "answer":
+                print(f"\n[interviewer · {last.persona}] {last.text}")
+        return _run_session(session, store, args)
 
 
 # --- transcripts ---------------------------------------------------------------------------
@@ -352,6 +413,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--transcripts", type=Path, metavar="DIR", help="where transcripts are kept (default: user data dir)"
     )
+    model = parser.add_argument_group("model (optional; without one the offline interviewer is used)")
+    model.add_argument("--profile", help="a profile from config.toml, or 'local' for the bundled model")
+    model.add_argument("--model", help="model name on an OpenAI-compatible server")
+    model.add_argument("--base-url", help="server URL ending in /v1 (default: $OPENAI_BASE_URL or OpenAI)")
+    model.add_argument("--api-key", help="API key (default: the profile's, or $OPENAI_API_KEY); never saved")
+    model.add_argument("--offline", action="store_true", help="ignore any configured model")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("interview", help="start an interview in this terminal")
@@ -372,13 +439,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_resume)
 
-    p = sub.add_parser("score", help="score one answer against a question's rubric")
-    p.add_argument("--question", required=True)
+    p = sub.add_parser("score", help="score one answer, or a JSONL batch, against question rubrics")
+    p.add_argument("--question", help="question id")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--answer", help="the answer text")
     group.add_argument("--answer-file", type=Path, help="a file holding the answer, or - for stdin")
+    group.add_argument(
+        "--batch", type=Path, metavar="FILE", help='JSONL: {"id": ..., "question": QID, "answer": ...} per line'
+    )
+    p.add_argument("--concurrency", type=int, default=4, help="requests in flight with --batch (default 4)")
+    p.add_argument("--output", "-o", type=Path, help="where --batch writes its JSONL (default: stdout)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("doctor", help="check a configured model server: reachability, streaming, JSON modes")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("questions", help="list questions and rounds")
     p.add_argument("--round")
@@ -425,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, TranscriptError, SessionError) as exc:
         print(f"interviewer: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except UnknownIdError as exc:
+    except (UnknownIdError, ConfigError, LocalServerError) as exc:
         print(f"interviewer: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Literal
 
 from interviewer import engine
-from interviewer.brain import Brain
+from interviewer.brain import Brain, HistoryTurn, PhraseContext, PhraseReset, UsageDelta
 from interviewer.content import Library, UnknownIdError
+from interviewer.llm.config import Price
 from interviewer.models import AnswerScore, Probe, Report, Transcript, Turn
 from interviewer.models.transcript import Role, TurnKind
 from interviewer.plans import Plan
@@ -31,6 +33,14 @@ class Token:
 
 
 @dataclass(frozen=True)
+class Reset:
+    """Streamed words were withdrawn; show `text` instead (a model reply failed a check)."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Scored:
     score: AnswerScore
 
@@ -45,7 +55,10 @@ class Finished:
     report: Report
 
 
-Event = TurnAdded | Token | Scored | Notice | Finished
+Event = TurnAdded | Token | Reset | Scored | Notice | Finished
+
+HISTORY_TURNS = 6
+SUMMARY_WORDS = 25
 
 
 class SessionError(Exception):
@@ -53,8 +66,16 @@ class SessionError(Exception):
 
 
 class InterviewSession:
-    def __init__(self, transcript: Transcript, library: Library, brain: Brain, store: TranscriptStore) -> None:
+    def __init__(
+        self,
+        transcript: Transcript,
+        library: Library,
+        brain: Brain,
+        store: TranscriptStore,
+        price: Price | None = None,
+    ) -> None:
         self.transcript = transcript
+        self.price = price
         self.library = library
         self.brain = brain
         self.store = store
@@ -66,7 +87,13 @@ class InterviewSession:
 
     @classmethod
     def create(
-        cls, library: Library, round_id: str, persona_id: str | None, brain: Brain, store: TranscriptStore
+        cls,
+        library: Library,
+        round_id: str,
+        persona_id: str | None,
+        brain: Brain,
+        store: TranscriptStore,
+        price: Price | None = None,
     ) -> InterviewSession:
         round_ = library.round(round_id)
         persona = library.persona(persona_id or round_.default_persona)
@@ -77,7 +104,7 @@ class InterviewSession:
             persona=persona.id,
             backend=brain.backend,
         )
-        session = cls(transcript, library, brain, store)
+        session = cls(transcript, library, brain, store, price)
         store.save(transcript)
         return session
 
@@ -98,6 +125,8 @@ class InterviewSession:
         question_id: str | None = None,
         probe: Probe | None = None,
         tokens: int | None = None,
+        phrasing: Literal["offline", "llm", "fallback"] | None = None,
+        note: str | None = None,
     ) -> Turn:
         """Add a turn and write the transcript before returning: the turn is safe once this returns."""
         turn = Turn(
@@ -109,6 +138,8 @@ class InterviewSession:
             question_id=question_id,
             probe=probe,
             tokens=tokens,
+            phrasing=phrasing,
+            note=note,
         )
         self.transcript.turns.append(turn)
         self.store.save(self.transcript)
@@ -184,6 +215,7 @@ class InterviewSession:
             question = self.questions[qs.question_id]
             score = await self.brain.score(question, qs.combined_answer())
             last.score = score
+            self._record_usage()
             self.store.save(self.transcript)
             yield Scored(score)
             plan = engine.after_answer(
@@ -208,18 +240,68 @@ class InterviewSession:
         async for event in self._say(plan):
             yield event
 
+    def _record_usage(self) -> None:
+        delta = self.brain.take_usage()
+        if not delta.calls:
+            return
+        usage = self.transcript.usage
+        usage.calls += delta.calls
+        usage.prompt_tokens += delta.prompt_tokens
+        usage.completion_tokens += delta.completion_tokens
+        usage.approximate = usage.approximate or delta.approximate
+        usage.estimated_cost_usd = round(usage.estimated_cost_usd + self.cost_of(delta), 6)
+
+    def cost_of(self, delta: UsageDelta) -> float:
+        return (
+            0.0
+            if self.price is None
+            else (
+                delta.prompt_tokens * self.price.prompt_per_million
+                + delta.completion_tokens * self.price.completion_per_million
+            )
+            / 1_000_000
+        )
+
+    def _context(self, plan: Plan) -> PhraseContext:
+        question_id = plan.question_id or self._current_question_id()
+        spoken = [t for t in self.transcript.turns if t.role != "system"]
+        history = [HistoryTurn(t.role, t.text) for t in spoken[-HISTORY_TURNS:]]
+        earlier: list[str] = []
+        for qs in self.state.questions:
+            if qs.asked and qs.question_id != question_id:
+                topic = self.questions[qs.question_id].topic
+                said = " ".join(" ".join(qs.answers).split()[:SUMMARY_WORDS]) or "(no answer)"
+                earlier.append(f"{topic}: {said}")
+        return PhraseContext(
+            question=self.questions.get(question_id) if question_id else None, history=history, earlier=earlier
+        )
+
     async def _say(self, plan: Plan) -> AsyncIterator[Event]:
         persona = self.library.persona(self.transcript.persona)
         chunks: list[str] = []
-        async for chunk in self.brain.phrase(plan, persona, len(self.transcript.turns)):
+        phrasing = "offline" if self.brain.backend.name == "offline" else "llm"
+        note: str | None = None
+        stream = self.brain.phrase(plan, persona, len(self.transcript.turns), self._context(plan))
+        async for chunk in stream:
+            if isinstance(chunk, PhraseReset):
+                # An empty reset clears a broken stream that is being retried; a full one is final.
+                chunks = [chunk.text]
+                note = chunk.reason
+                if chunk.text:
+                    phrasing = "fallback"
+                yield Reset(chunk.text, chunk.reason)
+                continue
             chunks.append(chunk)
             yield Token(chunk)
+        self._record_usage()
         turn = self._append(
             "interviewer",
             plan.kind,
             "".join(chunks).strip(),
             question_id=plan.question_id or self._current_question_id(),
             probe=plan.probe,
+            phrasing=phrasing,
+            note=note,
         )
         yield TurnAdded(turn)
         if plan.kind == "wrap_up":

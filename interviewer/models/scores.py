@@ -18,6 +18,7 @@ class CriterionScore(BaseModel):
     rationale: str
     evidence: list[str] = Field(default_factory=list, description="Verbatim quotes from the answer.")
     source: ScoreSource = "offline"
+    evidence_dropped: int = Field(default=0, description="Quotes a model gave that are not in the answer.")
 
 
 class AnswerScore(BaseModel):
@@ -29,7 +30,9 @@ class AnswerScore(BaseModel):
     fallback_reason: str | None = None
     flags: list[str] = Field(
         default_factory=list,
-        description="Notes on the answer: 'no_answer', 'off_topic', 'keyword_list', 'grader_instruction'.",
+        description=(
+            "Notes on the answer: 'no_answer', 'off_topic', 'keyword_list', 'grader_instruction', 'quotes_dropped'."
+        ),
     )
 
     @computed_field  # type: ignore[prop-decorator]

@@ -53,6 +53,11 @@ class Turn(BaseModel):
         description="On answers: the score of everything said for the question so far.",
     )
     tokens: int | None = Field(default=None, description="Token count of the text, where counted.")
+    phrasing: Literal["offline", "llm", "fallback"] | None = Field(
+        default=None,
+        description="On interviewer turns: who wrote the words; 'fallback' when a model reply was replaced.",
+    )
+    note: str | None = Field(default=None, description="Why a model reply was replaced, when it was.")
 
 
 class Backend(BaseModel):
@@ -62,6 +67,7 @@ class Backend(BaseModel):
 
 
 class TokenUsage(BaseModel):
+    calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     candidate_tokens: int = 0

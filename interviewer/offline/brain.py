@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from interviewer.brain import PhraseContext, PhraseReset, UsageDelta
 from interviewer.models import AnswerScore, Backend, Persona, Question
 from interviewer.offline.phrasing import render
 from interviewer.offline.scorer import score_answer
@@ -17,5 +18,10 @@ class OfflineBrain:
     async def score(self, question: Question, answer: str) -> AnswerScore:
         return score_answer(question, answer)
 
-    async def phrase(self, plan: Plan, persona: Persona, seed: int) -> AsyncIterator[str]:
+    async def phrase(
+        self, plan: Plan, persona: Persona, seed: int, context: PhraseContext
+    ) -> AsyncIterator[str | PhraseReset]:
         yield render(plan, persona, seed)
+
+    def take_usage(self) -> UsageDelta:
+        return UsageDelta()

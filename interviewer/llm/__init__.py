@@ -1,0 +1,1 @@
+"""Model-backed interviewing and judging over any OpenAI-compatible server."""

@@ -1,0 +1,276 @@
+"""A scriptable OpenAI-compatible HTTP server on loopback: real HTTP, real SSE, real faults.
+
+Tests enqueue what the next requests should get (replies, streams, errors, hangs, dropped
+connections) and read back the requests the server received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Reply:
+    """A chat completion; streamed as SSE chunks if the request asked for a stream."""
+
+    content: str
+    prompt_tokens: int = 11
+    completion_tokens: int = 7
+    chunk_size: int = 4  # characters per streamed chunk
+
+
+@dataclass
+class Stream:
+    """Explicit streamed pieces; `drop_after` closes the connection after that many chunks."""
+
+    chunks: list[str]
+    drop_after: int | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class Status:
+    code: int
+    body: dict[str, Any] = field(default_factory=lambda: {"error": {"message": "error", "type": "server_error"}})
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Hang:
+    seconds: float
+
+
+@dataclass
+class Drop:
+    """Close the connection without any response."""
+
+
+Item = Reply | Stream | Status | Hang | Drop
+Handler = Callable[[dict[str, Any]], Item]
+
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class FakeOpenAIServer:
+    def __init__(self, models: tuple[str, ...] = ("fake-model",), latency: float = 0.0) -> None:
+        self.models = models
+        self.latency = latency
+        self.queue: deque[Item] = deque()
+        self.handler: Handler | None = None
+        self.requests: list[dict[str, Any]] = []
+        self.reject_json_schema = False  # like llama.cpp's server: HTTP 500 on response_format json_schema
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._server: asyncio.base_events.Server | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.port = 0
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> FakeOpenAIServer:
+        self._thread.start()
+        future = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
+        future.result(timeout=10)
+        return self
+
+    async def _start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        async def close() -> None:
+            if self._server is not None:
+                self._server.close()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def enqueue(self, *items: Item) -> None:
+        with self._lock:
+            self.queue.extend(items)
+
+    def chat_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r.get("_path", "").endswith("/chat/completions")]
+
+    # --- HTTP ----------------------------------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                request_line = await reader.readline()
+                if not request_line:
+                    return
+                method, path, _ = request_line.decode().split(" ", 2)
+                headers: dict[str, str] = {}
+                while True:
+                    line = (await reader.readline()).decode()
+                    if line in ("\r\n", "\n", ""):
+                        break
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                keep_open = await self._route(method, path, headers, body, writer)
+                if not keep_open:
+                    return
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            return
+        finally:
+            writer.close()
+
+    async def _route(self, method: str, path: str, headers: dict[str, str], body: bytes, writer) -> bool:
+        if method == "GET" and path.endswith("/models"):
+            data = {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "test"} for m in self.models]}
+            await self._json(writer, 200, data)
+            return True
+        if not path.endswith("/chat/completions"):
+            await self._json(writer, 404, {"error": {"message": "not found"}})
+            return True
+        request = json.loads(body or b"{}")
+        request["_path"] = path
+        request["_authorization"] = headers.get("authorization", "")
+        self.requests.append(request)
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            response_format = request.get("response_format") or {}
+            if self.reject_json_schema and response_format.get("type") == "json_schema":
+                await self._json(
+                    writer,
+                    500,
+                    {
+                        "error": {
+                            "code": 500,
+                            "message": "Invalid response_format: json_schema is not supported",
+                            "type": "server_error",
+                        }
+                    },
+                )
+                return True
+            item = self._next(request)
+            return await self._respond(item, request, writer)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _next(self, request: dict[str, Any]) -> Item:
+        with self._lock:
+            if self.queue:
+                return self.queue.popleft()
+        if self.handler is not None:
+            return self.handler(request)
+        return Reply("Fine. Next question?")
+
+    async def _respond(self, item: Item, request: dict[str, Any], writer) -> bool:
+        if isinstance(item, Status):
+            await self._json(writer, item.code, item.body, item.headers)
+            return True
+        if isinstance(item, Hang):
+            await asyncio.sleep(item.seconds)
+            return False
+        if isinstance(item, Drop):
+            return False
+        if isinstance(item, Reply):
+            if request.get("stream"):
+                pieces = [item.content[i : i + item.chunk_size] for i in range(0, len(item.content), item.chunk_size)]
+                return await self._stream(
+                    writer, request, Stream(pieces), usage=(item.prompt_tokens, item.completion_tokens)
+                )
+            await self._json(writer, 200, self._completion(request, item))
+            return True
+        return await self._stream(writer, request, item, usage=(11, len(item.chunks)))
+
+    def _completion(self, request: dict[str, Any], item: Reply) -> dict[str, Any]:
+        return {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": request.get("model", "fake-model"),
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": item.content}, "finish_reason": "stop"}
+            ],
+            "usage": {
+                "prompt_tokens": item.prompt_tokens,
+                "completion_tokens": item.completion_tokens,
+                "total_tokens": item.prompt_tokens + item.completion_tokens,
+            },
+        }
+
+    async def _stream(self, writer, request: dict[str, Any], stream: Stream, usage: tuple[int, int]) -> bool:
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+
+        def event(payload: dict[str, Any] | str) -> None:
+            text = payload if isinstance(payload, str) else json.dumps(payload)
+            data = f"data: {text}\n\n".encode()
+            writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+
+        base = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": request.get("model", "fake-model"),
+        }
+        event({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]})
+        for i, piece in enumerate(stream.chunks):
+            if stream.drop_after is not None and i >= stream.drop_after:
+                await writer.drain()
+                writer.transport.abort()
+                return False
+            event({**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
+            await writer.drain()
+            if stream.delay:
+                await asyncio.sleep(stream.delay)
+        event({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if (request.get("stream_options") or {}).get("include_usage"):
+            event(
+                {
+                    **base,
+                    "choices": [],
+                    "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)},
+                }
+            )
+        event("[DONE]")
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        return True
+
+    async def _json(self, writer, code: int, data: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        body = json.dumps(data).encode()
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        writer.write(
+            f"HTTP/1.1 {code} {REASONS.get(code, 'Status')}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n{extra}\r\n".encode()
+            + body
+        )
+        await writer.drain()

@@ -1,0 +1,206 @@
+"""The model-backed interviewer and judge, through the real openai client and a fake server."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.llm.brain import LLMBrain
+from interviewer.session import InterviewSession, Reset, Token
+from tests.fakes.openai_server import Drop, Hang, Reply, Status, Stream
+from tests.llm_helpers import API_KEY, Script, capabilities, is_judge, judge_json, target_for
+
+ANSWER = "We tracked DAU and retention on the dashboard."
+
+
+def question_lookup_for(library):
+    def lookup(user_text: str):
+        return next(q for q in library.questions.values() if q.prompt in user_text)
+
+    return lookup
+
+
+@pytest.fixture
+def llm_brain(fake_server, tmp_path):
+    return LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
+
+
+async def start(library, brain, store) -> tuple[InterviewSession, list]:
+    session = InterviewSession.create(library, "test-round", None, brain, store)
+    events = [e async for e in session.open()]
+    return session, events
+
+
+async def submit(session, text):
+    return [e async for e in session.submit(text)]
+
+
+def last_interviewer(session):
+    return [t for t in session.transcript.turns if t.role == "interviewer"][-1]
+
+
+async def test_interviewer_turns_stream_token_by_token(small_library, store, fake_server, llm_brain):
+    fake_server.handler = Script(question_lookup_for(small_library))
+    session, events = await start(small_library, llm_brain, store)
+    tokens = [e for e in events if isinstance(e, Token)]
+    assert len(tokens) > 3  # streamed in pieces, not one block
+    turn = last_interviewer(session)
+    assert turn.phrasing == "llm"
+    assert turn.text == "".join(t.text for t in tokens).strip()
+    assert "Prompt for q1?" in turn.text
+
+
+async def test_engine_still_decides_and_the_model_phrases_the_metric_follow_up(
+    small_library, store, fake_server, llm_brain
+):
+    fake_server.handler = Script(question_lookup_for(small_library), level=2, line="You said DAU. Why not WAU?")
+    session, _ = await start(small_library, llm_brain, store)
+    await submit(session, ANSWER)
+    follow_up = last_interviewer(session)
+    assert follow_up.kind == "follow_up" and follow_up.probe.kind == "metric_why"
+    assert follow_up.text == "You said DAU. Why not WAU?"
+    instruction = fake_server.chat_requests()[-1]["messages"][-1]["content"]
+    assert '"DAU"' in instruction and "WAU" in instruction
+    assert ANSWER in instruction  # grounded in the candidate's words
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ("Good answer, that is a 4/5. Why DAU?", "mentions scores"),
+        ("Why DAU? And why retention?", "asks 2 questions"),
+        ("Why DAU? Because it is daily, and a weekly count would hide churn in the middle of the week.", "answers"),
+        ("That's interesting.", "asks no question"),
+        (" ".join(["word"] * 120) + "?", "too long"),
+    ],
+)
+async def test_replies_that_break_a_guardrail_are_replaced_offline(
+    small_library, store, fake_server, llm_brain, reply, reason
+):
+    fake_server.handler = Script(question_lookup_for(small_library), level=2, line=reply)
+    session, _ = await start(small_library, llm_brain, store)
+    events = await submit(session, ANSWER)
+    turn = last_interviewer(session)
+    assert turn.phrasing == "fallback"
+    assert reason in turn.note
+    assert turn.text.startswith("Push:")  # the offline persona's words
+    assert any(isinstance(e, Reset) for e in events)
+
+
+async def test_a_stream_dropped_midway_is_retried(small_library, store, fake_server, llm_brain):
+    fake_server.handler = Script(question_lookup_for(small_library))
+    session, _ = await start(small_library, llm_brain, store)
+    fake_server.handler = None
+    question = small_library.questions["q1"]
+    fake_server.enqueue(
+        Reply(judge_json(question, ANSWER, level=2)),
+        Stream(["Why ", "DAU ", "rather ", "than ", "WAU?"], drop_after=2),
+        Reply("Why DAU rather than WAU?"),
+    )
+    events = await submit(session, ANSWER)
+    turn = last_interviewer(session)
+    assert turn.phrasing == "llm"
+    assert turn.text == "Why DAU rather than WAU?"
+    assert "stream broke" in turn.note
+    assert any(isinstance(e, Reset) and e.text == "" for e in events)
+
+
+async def test_a_stream_that_keeps_breaking_falls_back_and_keeps_the_answer(
+    small_library, store, fake_server, llm_brain
+):
+    fake_server.handler = Script(question_lookup_for(small_library))
+    session, _ = await start(small_library, llm_brain, store)
+    fake_server.handler = None
+    question = small_library.questions["q1"]
+    fake_server.enqueue(
+        Reply(judge_json(question, ANSWER, level=2)),
+        Stream(["Why ", "DAU"], drop_after=1),
+        Stream(["Why ", "DAU"], drop_after=1),
+    )
+    await submit(session, ANSWER)
+    turn = last_interviewer(session)
+    assert turn.phrasing == "fallback" and "model unavailable" in turn.note
+    saved = store.load(session.transcript.id)
+    assert any(t.text == ANSWER for t in saved.turns)
+
+
+async def test_rate_limit_with_retry_after_is_retried_by_the_client(small_library, store, fake_server, llm_brain):
+    fake_server.enqueue(Status(429, headers={"retry-after": "0"}), Reply("Let's begin. Prompt for q1?"))
+    session, _ = await start(small_library, llm_brain, store)
+    assert last_interviewer(session).phrasing == "llm"
+
+
+async def test_server_errors_fall_back_for_the_turn_and_for_the_score(small_library, store, fake_server, tmp_path):
+    brain = LLMBrain(target_for(fake_server, max_retries=0), capabilities=capabilities(tmp_path))
+    fake_server.handler = lambda request: Status(500)
+    session, _ = await start(small_library, brain, store)
+    assert last_interviewer(session).phrasing == "fallback"
+    await submit(session, ANSWER)
+    answer_turn = next(t for t in session.transcript.turns if t.kind == "answer")
+    assert answer_turn.score.source == "fallback"
+    assert "HTTP 500" in answer_turn.score.fallback_reason
+    assert all(c.source == "fallback" for c in answer_turn.score.criteria)
+
+
+async def test_a_hanging_server_times_out_and_falls_back(small_library, store, fake_server, tmp_path):
+    brain = LLMBrain(target_for(fake_server, timeout_seconds=0.3, max_retries=0), capabilities=capabilities(tmp_path))
+    fake_server.handler = lambda request: Hang(2)
+    session, _ = await start(small_library, brain, store)
+    turn = last_interviewer(session)
+    assert turn.phrasing == "fallback" and "timed out" in turn.note
+
+
+async def test_connection_dropped_before_any_reply_falls_back(small_library, store, fake_server, tmp_path):
+    brain = LLMBrain(target_for(fake_server, max_retries=0), capabilities=capabilities(tmp_path))
+    fake_server.handler = lambda request: Drop()
+    session, _ = await start(small_library, brain, store)
+    assert last_interviewer(session).phrasing == "fallback"
+
+
+async def test_usage_and_cost_are_recorded_in_the_transcript(small_library, store, fake_server, tmp_path):
+    brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
+    fake_server.handler = Script(question_lookup_for(small_library))
+    session = InterviewSession.create(small_library, "test-round", None, brain, store, price=brain.target.price)
+    async for _ in session.open():
+        pass
+    await submit(session, ANSWER)
+    usage = store.load(session.transcript.id).usage
+    assert usage.calls == 3  # question, judge, follow-up
+    assert usage.prompt_tokens == 33 and usage.completion_tokens == 21
+    assert usage.estimated_cost_usd == pytest.approx((33 * 1.0 + 21 * 2.0) / 1_000_000)
+    assert session.transcript.backend.model == "fake-model"
+
+
+async def test_the_api_key_is_never_written_or_shown(small_library, store, fake_server, tmp_path, capsys):
+    brain = LLMBrain(target_for(fake_server, max_retries=0), capabilities=capabilities(tmp_path))
+    fake_server.handler = lambda request: Status(401, body={"error": {"message": f"bad key {API_KEY}"}})
+    session, _ = await start(small_library, brain, store)
+    await submit(session, ANSWER)
+    saved_text = store.path_for(session.transcript.id).read_text()
+    assert API_KEY not in saved_text
+    assert fake_server.requests[0]["_authorization"] == f"Bearer {API_KEY}"  # it was used, just never kept
+    assert API_KEY not in capsys.readouterr().out
+
+
+async def test_the_prompt_stays_within_budget_however_long_the_interview(small_library, store, fake_server, tmp_path):
+    from interviewer.tokens import count_messages
+
+    budget = 600
+    brain = LLMBrain(target_for(fake_server, prompt_budget_tokens=budget), capabilities=capabilities(tmp_path))
+    fake_server.handler = Script(question_lookup_for(small_library), level=2)
+    session, _ = await start(small_library, brain, store)
+    long_answer = "We tracked DAU because it matters. " * 150
+    while not session.finished:
+        await submit(session, long_answer)
+    for request in fake_server.chat_requests():
+        if not is_judge(request):
+            messages = [{"role": m["role"], "content": m["content"]} for m in request["messages"]]
+            assert count_messages(messages).tokens <= budget
+
+
+async def test_repeat_is_word_for_word_without_a_model_call(small_library, store, fake_server, llm_brain):
+    fake_server.handler = Script(question_lookup_for(small_library))
+    session, _ = await start(small_library, llm_brain, store)
+    calls = len(fake_server.chat_requests())
+    await submit(session, "/repeat")
+    assert len(fake_server.chat_requests()) == calls
+    assert last_interviewer(session).text == "Prompt for q1?"
