@@ -28,7 +28,9 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 def locate(answer: str, quote: str) -> str | None:
     """The verbatim slice of `answer` that `quote` matches, ignoring case and spacing; else None."""
     needle, _ = _normalise(quote)
-    needle = needle.strip().strip("\"'").strip()
+    needle = needle.strip()
+    if len(needle) >= 2 and needle[0] == needle[-1] and needle[0] in "\"'":
+        needle = needle[1:-1].strip()  # a quote the model wrapped in quotation marks
     if len(needle) < 3:
         return None
     haystack, index = _normalise(answer)
