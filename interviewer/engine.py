@@ -46,6 +46,7 @@ class InterviewState:
     current: int | None  # index into questions of the question being discussed
     awaiting: Awaiting
     last_prompt: str | None  # the last follow-up asked, or None while the scripted question stands
+    cut_in_since_prompt: bool = False  # the interviewer already cut in on the current draft
 
     @property
     def current_question(self) -> QuestionState | None:
@@ -76,10 +77,15 @@ def derive_state(transcript: Transcript) -> InterviewState:
     current: int | None = None
     awaiting: Awaiting = "start"
     last_prompt: str | None = None
+    cut_in = False
     for turn in transcript.turns:
         index = by_id.get(turn.question_id or "", current)
         state = states[index] if index is not None else None
+        if turn.role == "interviewer" and turn.kind == "cut_in":
+            cut_in = True  # an interruption leaves the question open
+            continue
         if turn.role == "interviewer":
+            cut_in = False
             if turn.kind == "wrap_up":
                 awaiting = "done"
                 continue
@@ -107,7 +113,7 @@ def derive_state(transcript: Transcript) -> InterviewState:
                     awaiting = "response"
                 elif command and command.name in ("hint", "repeat", "end"):
                     awaiting = "response"
-    return InterviewState(states, current, awaiting, last_prompt)
+    return InterviewState(states, current, awaiting, last_prompt, cut_in)
 
 
 def pending_command(transcript: Transcript) -> Command | None:
@@ -208,6 +214,22 @@ def after_answer(
     plan.cut_in = answer_tokens > persona.answer_budget_tokens and score.overall < persona.probe_threshold
     plan.candidate_answer = latest_answer
     return plan
+
+
+LENGTH_CUT_IN_FACTOR = 2  # a draft this many times the persona's budget is rambling
+
+
+def live_cut_in(
+    state: InterviewState, persona: Persona, elapsed_seconds: float, time_limit_minutes: float, draft_tokens: int
+) -> Literal["time", "length"] | None:
+    """Whether an interrupting persona cuts in on the draft being typed, and why; once per prompt."""
+    if not persona.interrupts or state.awaiting != "answer" or state.cut_in_since_prompt:
+        return None
+    if elapsed_seconds > time_limit_minutes * 60:
+        return "time"
+    if draft_tokens > LENGTH_CUT_IN_FACTOR * persona.answer_budget_tokens:
+        return "length"
+    return None
 
 
 def hint(state: InterviewState, questions: dict[str, Question], persona: Persona) -> Plan:

@@ -16,6 +16,7 @@ from interviewer.content import Library, UnknownIdError
 from interviewer.llm.config import Price
 from interviewer.models import AnswerScore, Probe, Report, Transcript, Turn
 from interviewer.models.transcript import Role, TurnKind
+from interviewer.offline.phrasing import render_cut_in
 from interviewer.plans import Plan
 from interviewer.report import build_report
 from interviewer.store import TranscriptStore, new_transcript_id
@@ -94,11 +95,12 @@ class InterviewSession:
         brain: Brain,
         store: TranscriptStore,
         price: Price | None = None,
+        transcript_id: str | None = None,
     ) -> InterviewSession:
         round_ = library.round(round_id)
         persona = library.persona(persona_id or round_.default_persona)
         transcript = Transcript(
-            id=new_transcript_id(round_.id),
+            id=transcript_id or new_transcript_id(round_.id),
             round_id=round_.id,
             question_ids=list(round_.questions),
             persona=persona.id,
@@ -183,6 +185,14 @@ class InterviewSession:
         yield TurnAdded(turn)
         async for event in self._respond():
             yield event
+
+    def cut_in(self, reason: Literal["time", "length"]) -> TurnAdded:
+        """The interviewer interrupts the draft; the question stays open for the answer."""
+        persona = self.library.persona(self.transcript.persona)
+        text = render_cut_in(reason, persona, len(self.transcript.turns))
+        return TurnAdded(
+            self._append("interviewer", "cut_in", text, question_id=self._current_question_id(), phrasing="offline")
+        )
 
     def _switch_persona(self, persona_id: str) -> Event:
         if not persona_id:

@@ -194,3 +194,34 @@ async def test_follow_up_scores_cover_everything_said_for_the_question(small_lib
     await play(session, "It had charts.", STRONG)
     answers = [t for t in session.transcript.turns if t.kind == "answer"]
     assert answers[1].score.overall > answers[0].score.overall
+
+
+async def test_interrupting_persona_cuts_in_once_on_time_or_length(small_library, brain, store):
+    persona = small_library.personas["strict"].model_copy(update={"interrupts": True})
+    session = await started(small_library, brain, store)
+    state = session.state
+    assert engine.live_cut_in(state, persona, elapsed_seconds=10, time_limit_minutes=5, draft_tokens=10) is None
+    assert engine.live_cut_in(state, persona, elapsed_seconds=301, time_limit_minutes=5, draft_tokens=10) == "time"
+    assert engine.live_cut_in(state, persona, elapsed_seconds=10, time_limit_minutes=5, draft_tokens=121) == "length"
+    session.cut_in("time")
+    after = session.state
+    assert after.awaiting == "answer" and after.current_question.question_id == "q1"
+    assert engine.live_cut_in(after, persona, elapsed_seconds=999, time_limit_minutes=5, draft_tokens=999) is None
+    await play(session, "/repeat")
+    assert engine.live_cut_in(session.state, persona, 999, 5, 10) == "time"
+
+
+async def test_a_persona_that_does_not_interrupt_never_cuts_in(small_library, brain, store):
+    session = await started(small_library, brain, store)
+    casual = small_library.personas["casual"]
+    assert engine.live_cut_in(session.state, casual, 10_000, 5, 10_000) is None
+
+
+def test_drafts_survive_and_clear(tmp_path):
+    from interviewer.drafts import DraftStore
+
+    drafts = DraftStore(tmp_path / "drafts")
+    drafts.save("t1", "half an answer")
+    assert DraftStore(tmp_path / "drafts").load("t1") == "half an answer"
+    drafts.save("t1", "   ")
+    assert drafts.load("t1") == ""

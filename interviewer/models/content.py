@@ -66,6 +66,10 @@ class Persona(ContentModel):
         description="Answer length after which this persona may cut in if the point is missing.",
     )
     praise: bool = Field(default=False, description="Whether acknowledgements may praise the answer.")
+    interrupts: bool = Field(
+        default=False,
+        description="Cuts in live when the time limit passes or a draft runs far past the length budget.",
+    )
     tone: PersonaTone
     llm: LLMSettings
 

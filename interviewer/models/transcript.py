@@ -22,6 +22,7 @@ TurnKind = Literal[
     "command",  # a candidate command such as /skip (candidate)
     "persona_switch",  # a persona change, effective from the next interviewer turn (system)
     "wrap_up",  # the closing words (interviewer)
+    "cut_in",  # the interviewer interrupts a draft that runs over time or length (interviewer)
 ]
 Status = Literal["in_progress", "completed"]
 

@@ -10,6 +10,16 @@ def _pick(lines: list[str], seed: int) -> str:
     return lines[seed % len(lines)]
 
 
+CUT_IN_REASONS = {
+    "time": "We're over time on this one. Give me your conclusion in one or two sentences.",
+    "length": "That's running long. What is the decision, and why?",
+}
+
+
+def render_cut_in(reason: str, persona: Persona, seed: int) -> str:
+    return f"{_pick(persona.tone.cut_ins, seed)} {CUT_IN_REASONS[reason]}"
+
+
 def render(plan: Plan, persona: Persona, seed: int) -> str:
     """`seed` (the turn index) rotates tone lines so the same interview reads the same every time."""
     tone = persona.tone
