@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -356,7 +357,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json(TypeAdapter(list[ListEntry]).dump_python(entries, mode="json"))
         return EXIT_OK
     if not entries:
-        print("No transcripts yet. Start one with: interviewer interview --round ds-round-1")
+        print("No transcripts yet. Start one with: interviewer")
         return EXIT_OK
     print(f"{'ID':<40} {'STARTED':<17} {'ROUND':<14} {'PERSONA':<8} {'OVERALL':>7}  STATUS")
     for e in entries:
@@ -395,6 +396,41 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(args.output)
     else:
         print(text, end="")
+    return EXIT_OK
+
+
+# --- terminal UI --------------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from interviewer.drafts import DraftStore
+    from interviewer.tui.app import make_app
+    from interviewer.tui.context import TuiContext
+
+    library = _library(args)
+    store = _store(args)
+    with open_brain(**_brain_options(args)) as choice:
+        make_app(TuiContext(library=library, store=store, choice=choice, drafts=DraftStore())).run()
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from textual_serve.server import Server
+
+    # The browser session runs the same app as a child process of the server.
+    forwarded = [sys.executable, "-m", "interviewer"]
+    for flag, value in (("--profile", args.profile), ("--model", args.model), ("--base-url", args.base_url)):
+        if value:
+            forwarded += [flag, value]
+    for folder in args.content or []:
+        forwarded += ["--content", str(folder)]
+    if args.transcripts:
+        forwarded += ["--transcripts", str(args.transcripts)]
+    if args.offline:
+        forwarded.append("--offline")
+    command = " ".join(shlex.quote(part) for part in forwarded)
+    print(f"Serving on http://{args.host}:{args.port} (Ctrl+C to stop)")
+    Server(command, host=args.host, port=args.port, title="interviewer").serve()
     return EXIT_OK
 
 
@@ -475,6 +511,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", type=Path)
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("tui", help="open the terminal UI (the default with no command)")
+    p.set_defaults(func=cmd_tui)
+
+    p = sub.add_parser("serve", help="serve the terminal UI in a browser via textual-serve")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("check", help="validate and lint personas, rubrics and rounds")
     p.add_argument("path", type=Path, nargs="?", help="a content folder or file to check (default: all)")
     p.set_defaults(func=cmd_check)
@@ -488,10 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return EXIT_OK
+    func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_tui)
     try:
         return func(args)
     except ContentError as exc:

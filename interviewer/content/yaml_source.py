@@ -40,6 +40,10 @@ def _child(node: yaml.Node, part: int | str) -> yaml.Node | None:
     return None
 
 
+# libyaml's parser when PyYAML was built with it; both keep node positions.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class YamlSyntaxError(Exception):
     def __init__(self, path: Path, line: int | None, message: str) -> None:
         super().__init__(message)
@@ -54,7 +58,7 @@ def read_yaml(path: Path) -> YamlDocument:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise YamlSyntaxError(path, None, f"cannot read file: {exc}") from exc
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None

@@ -1,0 +1,72 @@
+"""The Textual application: screens, global keys, themes and command-palette commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from interviewer.session import InterviewSession
+from interviewer.tui.context import TuiContext
+from interviewer.tui.screens.help import HelpScreen
+from interviewer.tui.screens.home import HomeScreen
+from interviewer.tui.screens.interview import InterviewScreen
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class InterviewerApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "interviewer"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, ctx: TuiContext, session: InterviewSession | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.initial_session = session
+
+    def on_mount(self) -> None:
+        self.theme = DARK
+        self.push_screen(HomeScreen(self.ctx))
+        if self.initial_session is not None:
+            self.open_interview(self.initial_session)
+
+    def open_interview(self, session: InterviewSession) -> None:
+        self.push_screen(InterviewScreen(session, self.ctx))
+
+    def action_go_home(self) -> None:
+        self.go_home()
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.switch_screen(HomeScreen(self.ctx))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, InterviewScreen):
+            for persona in self.ctx.library.personas.values():
+                yield SystemCommand(
+                    f"Switch persona: {persona.name}",
+                    persona.description,
+                    lambda pid=persona.id: screen.switch_persona(pid),
+                )
+
+
+def make_app(ctx: TuiContext, session: InterviewSession | None = None) -> InterviewerApp:
+    """The one way to build the app, used by the command line and by the tests."""
+    return InterviewerApp(ctx, session)

@@ -1,0 +1,90 @@
+"""Pick a round, a persona and start; or resume an unfinished interview; or open the review."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Select, Static
+
+from interviewer.session import InterviewSession
+from interviewer.tui.context import TuiContext
+from interviewer.tui.safe_text import literal
+
+ROUND_DEFAULT = "__round_default__"
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+n", "start", "Start", id="home.start"),
+        Binding("ctrl+r", "review", "Review", id="home.review"),
+    ]
+
+    def __init__(self, ctx: TuiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        library = self.ctx.library
+        rounds = [(f"{r.title} ({r.id})", r.id) for r in library.rounds.values()]
+        personas = [("The round's default", ROUND_DEFAULT)] + [
+            (f"{p.name}: {p.description}", p.id) for p in library.personas.values()
+        ]
+        unfinished = [s for s in self.ctx.store.list().summaries if s.status == "in_progress"]
+        yield Header()
+        with VerticalScroll(id="home"):
+            yield Static("Mock interview", id="home-title")
+            yield Label("Round")
+            yield Select(rounds, value=rounds[0][1], allow_blank=False, id="round")
+            yield Label("Interviewer")
+            yield Select(personas, value=ROUND_DEFAULT, allow_blank=False, id="persona")
+            yield Static(literal(self.ctx.backend_label), id="backend")
+            with Horizontal(id="home-buttons"):
+                yield Button("Start interview", variant="primary", id="start")
+                yield Button("Review past interviews", id="review")
+            with Vertical(id="resume-box"):
+                count = f"Unfinished interviews ({len(unfinished)})" if unfinished else "No unfinished interviews"
+                yield Label(count)
+                items = [
+                    ListItem(
+                        Label(literal(f"{s.started_at:%Y-%m-%d %H:%M}  {s.round_id}  {s.persona}")), id=f"r-{s.id}"
+                    )
+                    for s in unfinished
+                ]
+                yield ListView(*items, id="resume")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "interviewer"
+        self.sub_title = "home"
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        round_id = str(self.query_one("#round", Select).value)
+        persona = str(self.query_one("#persona", Select).value)
+        session = InterviewSession.create(
+            self.ctx.library,
+            round_id,
+            None if persona == ROUND_DEFAULT else persona,
+            self.ctx.choice.brain,
+            self.ctx.store,
+            self.ctx.choice.price,
+        )
+        self.app.open_interview(session)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#review")
+    def action_review(self) -> None:
+        from interviewer.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.ctx))
+
+    @on(ListView.Selected, "#resume")
+    def resume(self, event: ListView.Selected) -> None:
+        transcript_id = (event.item.id or "")[2:]
+        transcript = self.ctx.store.load(transcript_id)
+        session = InterviewSession(
+            transcript, self.ctx.library, self.ctx.choice.brain, self.ctx.store, self.ctx.choice.price
+        )
+        self.app.open_interview(session)  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""The end-of-interview report: scores, evidence highlighted in the answer, what was missed."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from interviewer.engine import derive_state
+from interviewer.models import Question, Transcript
+from interviewer.tui.context import TuiContext
+from interviewer.tui.safe_text import literal, neutralise
+
+EVIDENCE_STYLE = "bold black on yellow"
+
+
+def highlight(answer: str, quotes: list[str]) -> Text:
+    """The answer as literal text with each evidence quote highlighted where it occurs."""
+    text = literal(answer)
+    plain = text.plain
+    for quote in quotes:
+        safe = neutralise(quote)
+        start = plain.find(safe)
+        while start >= 0:
+            text.stylize(EVIDENCE_STYLE, start, start + len(safe))
+            start = plain.find(safe, start + len(safe))
+    return text
+
+
+def report_renderables(transcript: Transcript, questions: dict[str, Question]) -> list:
+    report = transcript.report
+    blocks: list = []
+    if report is None:
+        blocks.append(Text("This interview has no report yet.", style="italic"))
+        return blocks
+    head = Text()
+    head.append(f"Overall {report.overall:.2f} / 5", style="bold")
+    head.append(f"   {report.answered} answered, {report.skipped} skipped\n")
+    if report.practise_next:
+        head.append("Practise next: ", style="bold")
+        head.append(", ".join(report.practise_next))
+    blocks.append(head)
+    state = derive_state(transcript)
+    answers = {qs.question_id: qs.combined_answer() for qs in state.questions}
+    for result in report.results:
+        question = questions.get(result.question_id)
+        title = Text(f"\n{question.topic if question else result.question_id}", style="bold underline")
+        if result.skipped or result.score is None:
+            title.append("  skipped" if result.skipped else "  not answered", style="dim")
+            blocks.append(title)
+            continue
+        score = result.score
+        title.append(f"  {score.overall:.2f} / 5", style="bold")
+        title.append(f"  ({score.source}, {result.follow_ups} follow-ups, {result.hints} hints)", style="dim")
+        blocks.append(title)
+        if score.fallback_reason:
+            blocks.append(literal(f"Scored offline because: {score.fallback_reason}", style="italic"))
+        rubric = {c.id: c for c in question.criteria} if question else {}
+        quotes: list[str] = []
+        for criterion in score.criteria:
+            line = Text()
+            line.append(f"  {'●' * criterion.level}{'○' * (5 - criterion.level)} ", style="green")
+            line.append(f"{criterion.criterion_id} ", style="bold")
+            described = rubric.get(criterion.criterion_id)
+            if described:
+                line.append_text(literal(described.description))
+            line.append("\n    ")
+            line.append_text(literal(criterion.rationale, style="dim"))
+            if described and criterion.level < 4 and described.levels.get(5):
+                line.append("\n    Missed: ", style="bold red")
+                line.append_text(literal(described.levels[5]))
+            blocks.append(line)
+            quotes.extend(criterion.evidence)
+        blocks.append(Text("  Your answer (evidence highlighted):", style="bold"))
+        blocks.append(highlight(answers.get(result.question_id, ""), quotes))
+        if question:
+            blocks.append(Text("  Reference answer:", style="bold"))
+            blocks.append(literal(question.reference_answer, style="italic"))
+    return blocks
+
+
+class ReportScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "home", "Home", id="report.home"),
+        Binding("r", "review", "Review", id="report.review"),
+    ]
+
+    def __init__(self, transcript: Transcript, ctx: TuiContext) -> None:
+        super().__init__()
+        self.transcript = transcript
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="report"):
+            yield Static(Group(*report_renderables(self.transcript, self.ctx.library.questions)), id="report-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Interview report"
+        self.sub_title = self.transcript.id
+
+    def action_home(self) -> None:
+        self.app.go_home()  # type: ignore[attr-defined]
+
+    def action_review(self) -> None:
+        from interviewer.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.ctx))

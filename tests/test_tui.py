@@ -1,0 +1,353 @@
+"""Flows through the TUI, driven with Textual's pilot."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Markdown, OptionList, TextArea
+
+from interviewer.session import InterviewSession
+from interviewer.tui.app import make_app
+from interviewer.tui.screens.home import HomeScreen
+from interviewer.tui.screens.interview import InterviewScreen
+from interviewer.tui.screens.report import ReportScreen, highlight
+from interviewer.tui.screens.review import ProgressScreen, ReviewScreen, TranscriptScreen
+from interviewer.tui.widgets import CandidateMessage, InterviewerMessage, NoteMessage
+from tests.fakes.openai_server import Reply
+from tests.llm_helpers import Script, capabilities, target_for
+from tests.test_engine import STRONG
+from tests.tui_helpers import FakeClock, make_context, plain, settle
+
+SIZE = (100, 34)
+
+
+async def type_and_submit(app, pilot, text: str) -> None:
+    app.screen.query_one("#answer", TextArea).text = text
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+
+
+def transcript_of(app):
+    return app.screen.session.transcript
+
+
+async def test_home_screen_starts_an_interview_offline(small_library, tmp_path):
+    app = make_app(make_context(small_library, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        assert "Offline interviewer" in plain(app.screen.query_one("#backend"))
+        await pilot.click("#start")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        first = app.screen.query(InterviewerMessage).first()
+        assert "Prompt for q1?" in first.body.source
+
+
+async def test_a_complete_offline_interview_ends_on_the_report(small_library, tmp_path):
+    app = make_app(make_context(small_library, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        for _ in range(12):
+            if isinstance(app.screen, ReportScreen):
+                break
+            await type_and_submit(app, pilot, STRONG)
+        assert isinstance(app.screen, ReportScreen)
+        transcript = app.screen.transcript
+        assert transcript.status == "completed"
+        assert transcript.report.answered == 3
+        body = plain(app.screen.query_one("#report-body"))
+        assert "Overall" in body and "Reference answer" in body
+
+
+async def test_submitting_clears_the_box_only_once_the_answer_is_saved(small_library, tmp_path):
+    ctx = make_context(small_library, tmp_path)
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        await type_and_submit(app, pilot, "We tracked DAU.")
+        assert app.screen.query_one("#answer", TextArea).text == ""
+        saved = ctx.store.load(transcript_of(app).id)
+        assert any(t.text == "We tracked DAU." for t in saved.turns)
+        assert app.screen.query(CandidateMessage)
+
+
+async def test_a_failed_save_keeps_the_draft_in_the_box(small_library, tmp_path):
+    ctx = make_context(small_library, tmp_path)
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+
+        def disk_full(transcript):
+            raise OSError("No space left on device")
+
+        ctx.store.save = disk_full  # type: ignore[method-assign]
+        await type_and_submit(app, pilot, "An answer I do not want to lose.")
+        assert app.screen.query_one("#answer", TextArea).text == "An answer I do not want to lose."
+        assert any("No space left" in str(n.message) for n in app._notifications)
+
+
+async def test_hint_skip_repeat_and_end_keys(small_library, tmp_path):
+    app = make_app(make_context(small_library, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        app.screen.query_one("#answer", TextArea).text = "draft in progress"
+        for key in ("f2", "f4", "f3"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        kinds = [t.kind for t in transcript_of(app).turns if t.role == "interviewer"]
+        assert kinds == ["question", "hint_refusal", "repeat", "question"]
+        assert app.screen.query_one("#answer", TextArea).text == "draft in progress"  # commands keep the draft
+        await pilot.press("f10")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportScreen)
+
+
+async def test_persona_switch_with_f5_shows_in_the_log_and_applies_next_turn(small_library, tmp_path):
+    app = make_app(make_context(small_library, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        picker = app.screen.query_one(OptionList)
+        picker.highlighted = next(i for i in range(picker.option_count) if picker.get_option_at_index(i).id == "casual")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert transcript_of(app).persona == "casual"
+        assert any("Persona switched to casual" in plain(n) for n in app.screen.query(NoteMessage))
+        await pilot.press("f2")
+        await settle(app, pilot)
+        last = [t for t in transcript_of(app).turns if t.role == "interviewer"][-1]
+        assert (last.kind, last.persona) == ("hint", "casual")
+
+
+async def test_persona_switch_from_the_command_palette(small_library, tmp_path):
+    app = make_app(make_context(small_library, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands["Switch persona: Casual"].callback()
+        await settle(app, pilot)
+        assert transcript_of(app).persona == "casual"
+
+
+async def test_strict_persona_cuts_in_when_the_time_limit_passes(small_library, tmp_path):
+    strict = small_library.personas["strict"].model_copy(update={"interrupts": True})
+    small_library.personas["strict"] = strict
+    clock = FakeClock()
+    app = make_app(make_context(small_library, tmp_path, clock=clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        clock.now += 5 * 60 + 1
+        await app.screen._tick()
+        await settle(app, pilot)
+        last = transcript_of(app).turns[-1]
+        assert last.kind == "cut_in" and "over time" in last.text
+        assert app.screen.query(InterviewerMessage).last().has_class("cut-in")
+
+
+async def test_resume_after_a_crash_answers_the_saved_answer_and_restores_the_draft(small_library, tmp_path):
+    ctx = make_context(small_library, tmp_path)
+    session = InterviewSession.create(small_library, "test-round", None, ctx.choice.brain, ctx.store)
+    async for _ in session.open():
+        pass
+    # The process died right after saving an answer and before replying to it.
+    transcript = session.transcript
+    transcript.turns.append(
+        transcript.turns[0].model_copy(
+            update={"index": 1, "role": "candidate", "kind": "answer", "text": "It had charts.", "score": None}
+        )
+    )
+    ctx.store.save(transcript)
+    ctx.drafts.save(transcript.id, "the next answer I was typing")
+    resumed = InterviewSession(ctx.store.load(transcript.id), small_library, ctx.choice.brain, ctx.store)
+    app = make_app(ctx, resumed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        saved = ctx.store.load(transcript.id)
+        assert saved.turns[1].score is not None
+        assert saved.turns[-1].kind == "follow_up"
+        assert app.screen.query_one("#answer", TextArea).text == "the next answer I was typing"
+
+
+async def test_resume_from_the_home_screen(small_library, tmp_path):
+    ctx = make_context(small_library, tmp_path)
+    session = InterviewSession.create(small_library, "test-round", None, ctx.choice.brain, ctx.store)
+    async for _ in session.open():
+        pass
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(f"#r-{session.transcript.id}")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.session.transcript.id == session.transcript.id
+
+
+async def test_streamed_interview_against_the_fake_server(small_library, tmp_path, fake_server):
+    from interviewer.llm.brain import LLMBrain
+
+    lookup = lambda text: next(q for q in small_library.questions.values() if q.prompt in text)  # noqa: E731
+    fake_server.handler = Script(lookup, level=2, line="You said DAU. Why DAU rather than WAU?")
+    brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
+    app = make_app(make_context(small_library, tmp_path, brain=brain))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        await type_and_submit(app, pilot, "We tracked DAU.")
+        messages = app.screen.query(InterviewerMessage)
+        assert messages.last().body.source == "You said DAU. Why DAU rather than WAU?"
+        turns = [t for t in transcript_of(app).turns if t.role == "interviewer"]
+        assert [t.phrasing for t in turns] == ["llm", "llm"]
+
+
+async def test_a_replaced_model_reply_is_labelled(small_library, tmp_path, fake_server):
+    from interviewer.llm.brain import LLMBrain
+
+    fake_server.handler = lambda request: Reply("Great job, 5/5! Next?")
+    brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
+    app = make_app(make_context(small_library, tmp_path, brain=brain))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        first = app.screen.query(InterviewerMessage).first()
+        assert "Prompt for q1?" in first.body.source
+        assert "offline wording" in plain(first.query_one(".phrasing"))
+
+
+INJECTION = "[bold]loud[/bold] [link=https://example.invalid]click[/link] \x1b[31mred\x1b[0m"
+
+
+async def test_markup_and_escape_sequences_are_shown_literally(small_library, tmp_path, fake_server):
+    from interviewer.llm.brain import LLMBrain
+
+    fake_server.handler = lambda request: Reply(f"{INJECTION} Why?")
+    brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
+    app = make_app(make_context(small_library, tmp_path, brain=brain))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        await type_and_submit(app, pilot, INJECTION)
+        candidate = str(app.screen.query(CandidateMessage).last().render())
+        assert "[bold]loud[/bold]" in candidate and "[link=https://example.invalid]" in candidate
+        assert "\x1b" not in candidate and "\\x1b[31m" in candidate
+        for message in app.screen.query(InterviewerMessage):
+            assert "\x1b" not in message.body.source
+
+
+def test_evidence_is_highlighted_in_the_answer_text():
+    text = highlight("We chose DAU because it is daily. [bold]x[/bold]", ["chose DAU", "[bold]x"])
+    assert text.plain == "We chose DAU because it is daily. [bold]x[/bold]"
+    styled = {text.plain[span.start : span.end] for span in text.spans}
+    assert styled == {"chose DAU", "[bold]x"}
+
+
+@pytest.fixture
+def finished_transcripts(small_library, tmp_path):
+    import asyncio
+
+    ctx = make_context(small_library, tmp_path)
+
+    async def one(answer: str) -> str:
+        session = InterviewSession.create(small_library, "test-round", None, ctx.choice.brain, ctx.store)
+        async for _ in session.open():
+            pass
+        async for _ in session.submit(answer):
+            pass
+        async for _ in session.submit("/end"):
+            pass
+        return session.transcript.id
+
+    ids = [asyncio.run(one("It had charts.")), asyncio.run(one(STRONG))]
+    return ctx, ids
+
+
+async def test_review_browser_opens_a_transcript(finished_transcripts):
+    ctx, _ = finished_transcripts
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TranscriptScreen)
+        assert "Score:" in app.screen.query_one(Markdown).source
+
+
+async def test_review_filter_sort_compare_and_progress(finished_transcripts):
+    ctx, ids = finished_transcripts
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        screen.sort_column, screen.sort_reverse = "overall", False
+        screen.fill()
+        overall = [table.get_row_at(i)[3] for i in range(table.row_count)]
+        assert overall == sorted(overall)
+        screen.query_one("#filter").value = ids[1][-4:]
+        await pilot.pause()
+        assert table.row_count == 1
+        screen.query_one("#filter").value = ""
+        await pilot.pause()
+        table.focus()
+        await pilot.press("space", "down", "space", "c")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "CompareScreen"
+        assert len(app.screen.query(Markdown)) == 2
+        await pilot.press("escape", "g")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ProgressScreen)
+        assert "metrics: latest" in str(app.screen.query(".competency").first().render())
+
+
+async def test_help_and_theme_toggle(small_library, tmp_path):
+    app = make_app(make_context(small_library, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
+
+
+def test_no_command_opens_the_tui(monkeypatch):
+    from interviewer import cli
+    from interviewer.tui import app as tui_app
+
+    opened = []
+    monkeypatch.setattr(tui_app.InterviewerApp, "run", lambda self: opened.append(self.ctx))
+    assert cli.main([]) == 0
+    assert opened and opened[0].choice.target is None  # offline when nothing is configured
+
+
+def test_serve_listens_on_loopback_by_default_and_forwards_options(monkeypatch, tmp_path):
+    import textual_serve.server
+
+    from interviewer import cli
+
+    started = {}
+
+    class FakeServer:
+        def __init__(self, command, host, port, title):
+            started.update(command=command, host=host, port=port)
+
+        def serve(self):
+            started["served"] = True
+
+    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    assert cli.main(["--content", str(tmp_path), "--offline", "serve", "--port", "8123"]) == 0
+    assert started["host"] == "127.0.0.1" and started["port"] == 8123 and started["served"]
+    assert "-m interviewer" in started["command"]
+    assert f"--content {tmp_path}" in started["command"] and "--offline" in started["command"]
