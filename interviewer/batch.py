@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from interviewer.brain import Brain
 from interviewer.content import Library, UnknownIdError
 from interviewer.models import AnswerScore
+from interviewer.scoring import score_with_run
 
 
 class BatchItem(BaseModel):
@@ -78,7 +79,7 @@ async def score_batch(
             try:
                 question = library.question(parsed.question)
                 async with semaphore:
-                    score = await brain.score(question, parsed.answer)
+                    score = await score_with_run(brain, question, parsed.answer)
                 result = BatchResult(line=number, id=parsed.id, question=parsed.question, ok=True, score=score)
             except UnknownIdError as exc:
                 result = BatchResult(line=number, id=parsed.id, question=parsed.question, ok=False, error=str(exc))

@@ -25,6 +25,7 @@ from interviewer.llm.local_server import LocalServerError
 from interviewer.models import Persona, Question, Round
 from interviewer.models.cli_output import ListEntry, QuestionInfo, RunResult
 from interviewer.render import transcript_markdown
+from interviewer.scoring import score_with_run
 from interviewer.session import Finished, InterviewSession, Notice, SessionError, TurnAdded
 from interviewer.store import TranscriptError, TranscriptStore, load_transcript
 
@@ -145,7 +146,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     question = library.question(args.question)
     answer = _read_answer_arg(args)
     with open_brain(**_brain_options(args)) as choice:
-        score = asyncio.run(choice.brain.score(question, answer))
+        score = asyncio.run(score_with_run(choice.brain, question, answer))
     if args.json:
         _print_json(score.model_dump(mode="json"))
         return EXIT_OK
@@ -153,6 +154,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(f"{question.id}: overall {score.overall:.2f} / 5 ({score.source}){flags}")
     if score.fallback_reason:
         print(f"  scored offline because: {score.fallback_reason}")
+    if score.run is not None:
+        print(f"  run: {score.run.status}: {score.run.summary}")
     for criterion in score.criteria:
         print(f"  {criterion.criterion_id}: level {criterion.level} (weight {criterion.weight:g})")
         print(f"    {criterion.rationale}")

@@ -14,6 +14,7 @@ from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
 from interviewer.plans import Plan
 
 SCALE_PROBE = "What changes if the data were 10x larger?"
+COMPLEXITY_PROBE = "Your code passes my tests. What are its time and space complexity, and could you do better?"
 # A scale probe pushes a decent answer further; a weak one needs its gaps probed first.
 SCALE_PROBE_MIN_OVERALL = 3.0
 
@@ -164,6 +165,15 @@ def choose_follow_up(
         return None
     asked = {_probe_key(p) for p in qs.probes}
     asked_metrics = {p.metric for p in qs.probes if p.kind == "metric_why" and p.metric}
+
+    # What running the answer showed comes first: it is a fact, not an impression.
+    run = score.run
+    if run is not None and not run.ok and run.follow_up and ("execution", None, None, None) not in asked:
+        return Plan(kind="follow_up", question_id=question.id, probe=Probe(kind="execution"), probe_text=run.follow_up)
+    if run is not None and run.ok and run.kind == "python" and ("complexity", None, None, None) not in asked:
+        return Plan(
+            kind="follow_up", question_id=question.id, probe=Probe(kind="complexity"), probe_text=COMPLEXITY_PROBE
+        )
 
     if "metric_why" in question.probe_kinds:
         mention = first_unjustified_metric(latest_answer, exclude=asked_metrics)

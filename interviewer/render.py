@@ -13,6 +13,8 @@ def _score_lines(score: AnswerScore, question: Question | None) -> list[str]:
         lines.append(f"_Scored offline because: {score.fallback_reason}_")
     if score.flags:
         lines.append(f"_Flags: {', '.join(score.flags)}_")
+    if score.run is not None:
+        lines.append(f"- ran the answer: **{score.run.status}**, {score.run.summary}")
     descriptions = {c.id: c for c in question.criteria} if question else {}
     for criterion in score.criteria:
         rubric = descriptions.get(criterion.criterion_id)

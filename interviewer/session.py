@@ -19,6 +19,7 @@ from interviewer.models.transcript import Role, TurnKind
 from interviewer.offline.phrasing import render_cut_in
 from interviewer.plans import Plan
 from interviewer.report import build_report
+from interviewer.scoring import score_with_run
 from interviewer.store import TranscriptStore, new_transcript_id
 from interviewer.tokens import count_tokens
 
@@ -223,7 +224,7 @@ class InterviewSession:
             if qs is None:
                 raise SessionError("no question is open")
             question = self.questions[qs.question_id]
-            score = await self.brain.score(question, qs.combined_answer())
+            score = await score_with_run(self.brain, question, qs.combined_answer())
             last.score = score
             self._record_usage()
             self.store.save(self.transcript)

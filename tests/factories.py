@@ -93,3 +93,59 @@ def make_library(question_count: int = 3) -> Library:
         questions={q.id: q for q in questions},
         rounds={round_.id: round_},
     )
+
+
+def make_code_question(kind: str = "python") -> Question:
+    """A coding question with a fixture, for tests that run answers."""
+    from interviewer.models.content import Execution, PythonCase, PythonExecution, SqlExecution
+
+    if kind == "python":
+        execution = Execution(
+            criterion="correctness",
+            python=PythonExecution(
+                signature="def can_jump(nums: list[int]) -> bool:",
+                cases=[
+                    PythonCase(call="can_jump([2, 3, 1, 1, 4])", expected=True),
+                    PythonCase(call="can_jump([3, 2, 1, 0, 4])", expected=False),
+                    PythonCase(call="can_jump([0])", expected=True, hidden=True),
+                    PythonCase(call="can_jump([1, 0, 1])", expected=False, hidden=True),
+                ],
+            ),
+        )
+    else:
+        execution = Execution(
+            criterion="correctness",
+            sql=SqlExecution(
+                setup=(
+                    "CREATE TABLE users (user_id INTEGER, created_at TEXT);"
+                    "CREATE TABLE posts (post_id INTEGER, user_id INTEGER, created_at TEXT);"
+                    "INSERT INTO users VALUES (1, '2024-01-01 09:00:00'), (7, '2024-01-01 23:50:00'),"
+                    " (9, '2024-01-02 10:00:00');"
+                    "INSERT INTO posts VALUES (1, 1, '2024-01-01 10:00:00'), (2, 7, '2024-01-01 23:55:00'),"
+                    " (3, 7, '2024-01-01 23:59:00'), (4, 9, '2024-01-03 08:00:00');"
+                ),
+                reference=(
+                    "SELECT COUNT(DISTINCT u.user_id) FROM users u JOIN posts p ON u.user_id = p.user_id "
+                    "WHERE DATE(u.created_at) = DATE(p.created_at)"
+                ),
+            ),
+        )
+    criteria = [
+        Criterion(
+            id="correctness",
+            description="Produces the right result.",
+            weight=0.5,
+            levels=LEVELS,
+            probes=["Does it handle every case?", "What inputs break it?"],
+            signals=Signals(patterns=[r"def\s+can_jump" if kind == "python" else r"count\s*\(\s*distinct"]),
+        ),
+        Criterion(
+            id="explanation",
+            description="Explains the approach.",
+            weight=0.5,
+            levels=LEVELS,
+            probes=["Why does this work?", "What did you consider instead?"],
+            signals=Signals(concepts=[["greedy", "distinct"], ["because"]]),
+        ),
+    ]
+    return make_question(f"code-{kind}", answer_kind=kind, criteria=criteria, execution=execution, probe_kinds=[])

@@ -159,3 +159,15 @@ def test_empty_answers_file_leaves_the_interview_resumable(tmp_path, capsys, ans
     result = run_json(capsys, "run", "--round", "sre", "--answers", str(path), "--json")
     assert result["status"] == "in_progress"
     assert result["answers_used"] == 0
+
+
+def test_score_json_includes_the_run_for_code_questions(capsys):
+    query = (
+        "SELECT COUNT(u.user_id) FROM users u JOIN posts p ON u.user_id = p.user_id "
+        "WHERE DATE(u.created_at) = DATE(p.created_at)"
+    )
+    score = run_json(capsys, "score", "--question", "ds2-sql-same-day-posters", "--answer", query, "--json")
+    assert score["run"]["kind"] == "sql"
+    assert score["run"]["status"] == "failed"
+    decided = [c for c in score["criteria"] if c["source"] == "execution"]
+    assert len(decided) == 1 and decided[0]["level"] <= 2

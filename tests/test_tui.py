@@ -351,3 +351,25 @@ def test_serve_listens_on_loopback_by_default_and_forwards_options(monkeypatch, 
     assert started["host"] == "127.0.0.1" and started["port"] == 8123 and started["served"]
     assert "-m interviewer" in started["command"]
     assert f"--content {tmp_path}" in started["command"] and "--offline" in started["command"]
+
+
+async def test_f8_runs_the_draft_like_a_test_runner_without_submitting(tmp_path):
+    from tests.factories import make_code_question
+    from tests.test_execution import GOOD_JUMP, code_library
+
+    library = code_library(make_code_question("python"))
+    ctx = make_context(library, tmp_path)
+    session = InterviewSession.create(library, "code-round", None, ctx.choice.brain, ctx.store)
+    app = make_app(ctx, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        box = app.screen.query_one("#answer", TextArea)
+        assert box.language == "python"
+        box.text = GOOD_JUMP
+        await pilot.press("f8")
+        await settle(app, pilot)
+        note = plain(app.screen.query(NoteMessage).last())
+        assert "Run (python): PASSED: 4/4 tests passed" in note
+        assert "PASS  can_jump([2, 3, 1, 1, 4])" in note
+        assert box.text == GOOD_JUMP
+        assert [t.kind for t in session.transcript.turns] == ["question"]

@@ -123,6 +123,29 @@ def lint(library: Library) -> list[Problem]:
                     warning=True,
                 )
             )
+        if question.execution is not None:
+            execution = question.execution
+            if execution.criterion not in {c.id for c in question.criteria}:
+                problems.append(
+                    _problem(
+                        library,
+                        "question",
+                        qid,
+                        ("execution", "criterion"),
+                        f"unknown criterion '{execution.criterion}'",
+                    )
+                )
+            kind = "sql" if execution.sql is not None else "python"
+            if question.answer_kind != kind:
+                problems.append(
+                    _problem(
+                        library,
+                        "question",
+                        qid,
+                        ("execution",),
+                        f"a {kind} fixture on a {question.answer_kind} question",
+                    )
+                )
         criterion_ids: set[str] = set()
         for i, criterion in enumerate(question.criteria):
             at = ("criteria", i)

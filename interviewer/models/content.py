@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Id = str
 AnswerKind = Literal["text", "sql", "python"]
@@ -151,6 +151,40 @@ class Criterion(ContentModel):
         return value
 
 
+class SqlExecution(ContentModel):
+    """A fixture database and the reference query that the candidate's query is checked against."""
+
+    setup: str = Field(min_length=1, description="SQLite statements that create and fill the fixture tables.")
+    reference: str = Field(min_length=1, description="A correct query; its result is the expected result.")
+    ordered: bool = Field(default=False, description="Whether row order matters (the question asks for one).")
+
+
+class PythonCase(ContentModel):
+    call: str = Field(min_length=1, description="An expression using the candidate's code, e.g. can_jump([2, 0]).")
+    expected: Any = Field(description="The value the expression should produce (JSON-compatible).")
+    hidden: bool = Field(default=False, description="Hidden cases are run but their input is not shown.")
+    unordered: bool = Field(default=False, description="Compare lists ignoring order.")
+
+
+class PythonExecution(ContentModel):
+    signature: str = Field(min_length=1, description="What the candidate must define, e.g. 'def f(x: int) -> int:'.")
+    cases: list[PythonCase] = Field(min_length=2)
+
+
+class Execution(ContentModel):
+    """How to run an answer: its outcome sets the level of one criterion and feeds a follow-up."""
+
+    criterion: Id = Field(pattern=ID_PATTERN, description="The criterion whose level the run decides.")
+    sql: SqlExecution | None = None
+    python: PythonExecution | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Execution:
+        if (self.sql is None) == (self.python is None):
+            raise ValueError("give exactly one of 'sql' or 'python'")
+        return self
+
+
 class Question(ContentModel):
     """A scripted interview question and the rubric it is graded with."""
 
@@ -171,6 +205,7 @@ class Question(ContentModel):
         description="Generic follow-ups that fit: 'metric_why' (why this metric) and 'scale' (10x data).",
     )
     criteria: list[Criterion] = Field(min_length=1, description="The rubric.")
+    execution: Execution | None = Field(default=None, description="Run SQL or Python answers against fixtures.")
 
 
 class Round(ContentModel):

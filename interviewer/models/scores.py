@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-ScoreSource = Literal["offline", "llm", "fallback"]
+ScoreSource = Literal["offline", "llm", "fallback", "execution"]
 
 
 class CriterionScore(BaseModel):
@@ -21,6 +21,32 @@ class CriterionScore(BaseModel):
     evidence_dropped: int = Field(default=0, description="Quotes a model gave that are not in the answer.")
 
 
+class CaseOutcome(BaseModel):
+    call: str  # "hidden case 3" for hidden cases
+    passed: bool
+    got: str | None = None
+    expected: str | None = None
+    error: str | None = None
+
+
+class RunResult(BaseModel):
+    """What happened when the answer was run: the facts behind a 'correct result' criterion."""
+
+    kind: Literal["sql", "python"]
+    status: Literal["passed", "failed", "error", "no_code", "timeout", "limit"]
+    summary: str = Field(description="One line, like a test runner's.")
+    passed: int = 0
+    total: int = 0
+    cases: list[CaseOutcome] = Field(default_factory=list)
+    rows: list[list[Any]] | None = Field(default=None, description="SQL: the first rows the query returned.")
+    first_difference: str | None = None
+    follow_up: str | None = Field(default=None, description="A precise question about what went wrong.")
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "passed"
+
+
 class AnswerScore(BaseModel):
     """The score of everything a candidate said for one question."""
 
@@ -28,6 +54,7 @@ class AnswerScore(BaseModel):
     criteria: list[CriterionScore]
     source: ScoreSource = "offline"
     fallback_reason: str | None = None
+    run: RunResult | None = Field(default=None, description="The outcome of running the answer, if it was run.")
     flags: list[str] = Field(
         default_factory=list,
         description=(

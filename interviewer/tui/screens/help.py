@@ -18,6 +18,7 @@ HELP = """\
 | F3 | interview | skip the question |
 | F4 | interview | repeat the question |
 | F5 | interview | switch persona (also in the command palette, Ctrl+P) |
+| F8 | interview | run the SQL or Python in the box against test data (nothing is submitted) |
 | F10 | interview | end the interview and see the report |
 | Ctrl+N / Ctrl+R | home | start / review |
 | Enter, Space, c, g, / | review | open, mark, compare two, progress chart, filter |

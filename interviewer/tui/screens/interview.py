@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -14,7 +15,9 @@ from textual.widgets import Footer, Header, Markdown, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from interviewer import engine
-from interviewer.models import Turn
+from interviewer.execution.runner import run_answer
+from interviewer.models import Question, Turn
+from interviewer.models.scores import RunResult
 from interviewer.session import (
     Event,
     Finished,
@@ -58,6 +61,7 @@ class InterviewScreen(Screen[None]):
         Binding("f3", "command('skip')", "Skip", id="interview.skip"),
         Binding("f4", "command('repeat')", "Repeat", id="interview.repeat"),
         Binding("f5", "pick_persona", "Persona", id="interview.persona"),
+        Binding("f8", "run_draft", "Run", id="interview.run"),
         Binding("f10", "command('end')", "End", id="interview.end"),
     ]
 
@@ -115,6 +119,21 @@ class InterviewScreen(Screen[None]):
     def action_command(self, name: str) -> None:
         if not self.busy and not self.session.finished:
             self.run_events(self.session.submit(f"/{name}"), submitted=False)
+
+    def action_run_draft(self) -> None:
+        qs = self.session.state.current_question
+        if qs is None or self.session.questions[qs.question_id].execution is None:
+            self.notify("This question has nothing to run.")
+            return
+        self.run_draft(self.session.questions[qs.question_id], self.answer_box.text)
+
+    @work(exclusive=True, group="run", exit_on_error=False, description="run the draft")
+    async def run_draft(self, question: Question, draft: str) -> None:
+        """Runs the draft in the sandbox process and shows the outcome; nothing is submitted or saved."""
+        result = await asyncio.to_thread(run_answer, question, draft)
+        if result is not None:
+            await self.log_view.mount(NoteMessage(format_run(result)))
+            self.log_view.scroll_end(animate=False)
 
     def action_pick_persona(self) -> None:
         personas = [(p.id, p.name) for p in self.ctx.library.personas.values()]
@@ -274,6 +293,20 @@ class InterviewScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self.draft_dirty:
             self.ctx.drafts.save(self.session.transcript.id, self.answer_box.text)
+
+
+def format_run(result: RunResult) -> str:
+    """Test-runner style: a status line, then one line per case."""
+    lines = [f"Run ({result.kind}): {result.status.upper()}: {result.summary}"]
+    for case in result.cases:
+        mark = "PASS" if case.passed else "FAIL"
+        detail = "" if case.passed else f": {case.error or f'got {case.got}, expected {case.expected}'}"
+        if case.call == "hidden case" and not case.passed:
+            detail = ""
+        lines.append(f"  {mark}  {case.call}{detail}")
+    if result.rows is not None:
+        lines.append(f"  first rows: {result.rows[:5]}")
+    return "\n".join(lines)
 
 
 def _safe_fragment(text: str) -> str:

@@ -1,0 +1,1 @@
+"""Run SQL and Python answers against fixtures in a separate, limited process."""
