@@ -241,3 +241,10 @@ def test_builtin_reference_answers_pass_their_fixtures(builtin_library):
     for question in with_fixtures:
         result = run_answer(question, question.reference_answer)
         assert result.status == "passed", (question.id, result.summary)
+
+
+def test_an_unfenced_cte_is_taken_whole_and_the_latest_revision_wins():
+    cte = "WITH first_posts AS (\n  SELECT user_id FROM posts\n)\nSELECT COUNT(*) FROM first_posts;"
+    assert extract_sql(f"My query:\n{cte}\nIt counts users.") == cte.rstrip(";")
+    revised = f"{cte}\n\nActually, with DISTINCT:\n\nSELECT COUNT(DISTINCT user_id) FROM posts;"
+    assert extract_sql(revised) == "SELECT COUNT(DISTINCT user_id) FROM posts"

@@ -25,18 +25,23 @@ def _fenced(answer: str, language: str) -> str | None:
 
 
 def extract_sql(answer: str) -> str | None:
+    """The last complete statement: an answer and its follow-ups may hold several revisions."""
     fenced = _fenced(answer, "sql")
     if fenced:
         return fenced
-    starts = list(_SQL_START.finditer(answer))
-    if not starts:
+    statements: list[tuple[int, int, str]] = []
+    for match in _SQL_START.finditer(answer):
+        if statements and match.start() < statements[-1][1]:
+            continue  # a SELECT inside a CTE or subquery of the statement already found
+        text = answer[match.start() :]
+        end = text.find(";")
+        statement = text[: end + 1] if end >= 0 else text
+        # Prose after the query (a blank line and then sentences) is not part of it.
+        statement = re.split(r"\n\s*\n(?=[A-Z][a-z])", statement)[0]
+        statements.append((match.start(), match.start() + len(statement), statement))
+    if not statements:
         return None
-    text = answer[starts[-1].start() :]
-    end = text.find(";")
-    statement = text[: end + 1] if end >= 0 else text
-    # Prose after the query (a blank line and then sentences) is not part of it.
-    statement = re.split(r"\n\s*\n(?=[A-Z][a-z])", statement)[0]
-    return statement.strip().rstrip(";").strip() or None
+    return statements[-1][2].strip().rstrip(";").strip() or None
 
 
 def extract_python(answer: str) -> str | None:
