@@ -120,27 +120,24 @@ class _ReportOverall(BaseModel):
     overall: float
 
 
-class _SummaryView(BaseModel):
-    """Reads a transcript file keeping only what a listing shows."""
-
+class _SummaryFields(BaseModel):
     id: str
     round_id: str
     persona: str
     status: Status
     started_at: datetime
     updated_at: datetime
+
+
+class _SummaryView(_SummaryFields):
+    """Reads a transcript file keeping only what a listing shows."""
+
     report: _ReportOverall | None = None
 
 
-class TranscriptSummary(BaseModel):
+class TranscriptSummary(_SummaryFields):
     """The few fields `list` needs; small enough to cache for thousands of transcripts."""
 
-    id: str
-    round_id: str
-    persona: str
-    status: Status
-    started_at: datetime
-    updated_at: datetime
     overall: float | None = None
 
     @classmethod
