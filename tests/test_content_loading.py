@@ -168,3 +168,9 @@ def test_schema_command_writes_json_schema_for_each_kind(tmp_path, capsys):
     persona_schema = json.loads((tmp_path / "schema" / "persona.schema.json").read_text())
     assert "follow_up_budget" in persona_schema["properties"]
     assert persona_schema["additionalProperties"] is False
+
+
+def test_rounds_are_listed_in_their_declared_order(builtin_library):
+    assert list(builtin_library.rounds)[:2] == ["ds-round-1", "ds-round-2"]
+    orders = [r.order for r in builtin_library.rounds.values()]
+    assert orders == sorted(orders)

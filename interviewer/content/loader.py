@@ -169,6 +169,7 @@ def merge(layers: Iterable[Layer]) -> Library:
         library.questions.update(layer.questions)
         library.rounds.update(layer.rounds)
         library.sources.update(layer.sources)
+    library.rounds = dict(sorted(library.rounds.items(), key=lambda item: (item[1].order, item[0])))
     return library
 
 

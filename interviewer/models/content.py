@@ -215,4 +215,5 @@ class Round(ContentModel):
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
     default_persona: Id = Field(pattern=ID_PATTERN)
+    order: int = Field(default=100, description="Where the round appears in lists; lower comes first.")
     questions: list[Id] = Field(min_length=1, description="Question ids in the order they are asked.")
