@@ -7,7 +7,6 @@ reported on its own line and never stops the batch.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from typing import TextIO
 
@@ -102,7 +101,3 @@ async def score_batch(
         failed=sum(not r.ok for r in results),
         fallback=sum(1 for r in results if r.score is not None and r.score.source == "fallback"),
     )
-
-
-def dump_line(item: BatchItem) -> str:
-    return json.dumps(item.model_dump(exclude_none=True))

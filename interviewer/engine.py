@@ -117,16 +117,6 @@ def derive_state(transcript: Transcript) -> InterviewState:
     return InterviewState(states, current, awaiting, last_prompt, cut_in)
 
 
-def pending_command(transcript: Transcript) -> Command | None:
-    """The command whose reply was never written (the process stopped in between)."""
-    for turn in reversed(transcript.turns):
-        if turn.role == "interviewer":
-            return None
-        if turn.role == "candidate":
-            return parse_command(turn.text) if turn.kind == "command" else None
-    return None
-
-
 def _question_plan(state: InterviewState, index: int, question: Question, *, acknowledge: bool) -> Plan:
     return Plan(
         kind="question",

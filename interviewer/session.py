@@ -35,14 +35,6 @@ class Token:
 
 
 @dataclass(frozen=True)
-class Reset:
-    """Streamed words were withdrawn; show `text` instead (a model reply failed a check)."""
-
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Scored:
     score: AnswerScore
 
@@ -57,7 +49,9 @@ class Finished:
     report: Report
 
 
-Event = TurnAdded | Token | Reset | Scored | Notice | Finished
+# A PhraseReset from the brain is passed on as is: streamed words were withdrawn, show its text.
+Reset = PhraseReset
+Event = TurnAdded | Token | PhraseReset | Scored | Notice | Finished
 
 HISTORY_TURNS = 6
 SUMMARY_WORDS = 25
@@ -300,7 +294,7 @@ class InterviewSession:
                 note = chunk.reason
                 if chunk.text:
                     phrasing = "fallback"
-                yield Reset(chunk.text, chunk.reason)
+                yield chunk
                 continue
             chunks.append(chunk)
             yield Token(chunk)

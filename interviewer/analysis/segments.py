@@ -87,7 +87,3 @@ def idea_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
 @cache
 def pattern_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))

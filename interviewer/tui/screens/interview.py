@@ -72,7 +72,6 @@ class InterviewScreen(Screen[None]):
         self.prompt_started = ctx.clock()
         self.busy = False
         self.draft_dirty = False
-        self._shown_turns = 0
         self._answer = TextArea(id="answer", soft_wrap=True, tab_behavior="indent", show_line_numbers=False)
         self._answer.cursor_blink = ctx.cursor_blink
 
@@ -195,7 +194,6 @@ class InterviewScreen(Screen[None]):
                         message = None
                         if turn.kind != "cut_in":
                             self.prompt_started = self.ctx.clock()
-                        self._shown_turns = turn.index + 1
                     else:
                         await self._show_turn(turn)
                         if turn.role == "candidate" and submitted:
@@ -236,7 +234,6 @@ class InterviewScreen(Screen[None]):
             await self.log_view.mount(CandidateMessage(turn.text))
         else:
             await self.log_view.mount(NoteMessage(turn.text))
-        self._shown_turns = turn.index + 1
         self.log_view.scroll_end(animate=False)
 
     # --- clock, side panel, cut-ins, drafts ----------------------------------------------
