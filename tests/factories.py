@@ -149,3 +149,30 @@ def make_code_question(kind: str = "python") -> Question:
         ),
     ]
     return make_question(f"code-{kind}", answer_kind=kind, criteria=criteria, execution=execution, probe_kinds=[])
+
+
+STRONG = (
+    "The business goal was engaged viewing, so every metric had to support a decision about it. "
+    "If that objective changed, the decision would change and so would the metrics, for example revenue. "
+    "I chose DAU rather than monthly actives because people use the product daily. "
+    "Retention matters because it shows whether the value lasts, for example D7 retention of new users. "
+    "A guardrail on report rate exists so that clickbait cannot inflate engagement without us seeing it. "
+    "The guardrail matters because gaming a single number is easy when teams are rewarded for it."
+)
+
+GOOD_JUMP = """
+def can_jump(nums):
+    farthest = 0
+    for i, step in enumerate(nums):
+        if i > farthest:
+            return False
+        farthest = max(farthest, i + step)
+    return True
+"""
+
+
+def code_library(question) -> Library:
+    round_ = Round(id="code-round", title="Code", description="Code.", default_persona="strict",
+                   questions=[question.id])  # fmt: skip
+    question = question.model_copy(update={"round": "code-round"})
+    return Library(personas={"strict": make_persona()}, questions={question.id: question}, rounds={round_.id: round_})

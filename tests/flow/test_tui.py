@@ -12,9 +12,9 @@ from interviewer.tui.screens.interview import InterviewScreen
 from interviewer.tui.screens.report import ReportScreen, highlight
 from interviewer.tui.screens.review import ProgressScreen, ReviewScreen, TranscriptScreen
 from interviewer.tui.widgets import CandidateMessage, InterviewerMessage, NoteMessage
+from tests.factories import STRONG
 from tests.fakes.openai_server import Reply
 from tests.llm_helpers import Script, capabilities, target_for
-from tests.test_engine import STRONG
 from tests.tui_helpers import FakeClock, make_context, plain, settle
 
 SIZE = (100, 34)
@@ -354,8 +354,7 @@ def test_serve_listens_on_loopback_by_default_and_forwards_options(monkeypatch, 
 
 
 async def test_f8_runs_the_draft_like_a_test_runner_without_submitting(tmp_path):
-    from tests.factories import make_code_question
-    from tests.test_execution import GOOD_JUMP, code_library
+    from tests.factories import GOOD_JUMP, code_library, make_code_question
 
     library = code_library(make_code_question("python"))
     ctx = make_context(library, tmp_path)

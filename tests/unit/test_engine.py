@@ -6,15 +6,7 @@ import pytest
 
 from interviewer import engine
 from interviewer.session import InterviewSession, Notice, SessionError, TurnAdded
-
-STRONG = (
-    "The business goal was engaged viewing, so every metric had to support a decision about it. "
-    "If that objective changed, the decision would change and so would the metrics, for example revenue. "
-    "I chose DAU rather than monthly actives because people use the product daily. "
-    "Retention matters because it shows whether the value lasts, for example D7 retention of new users. "
-    "A guardrail on report rate exists so that clickbait cannot inflate engagement without us seeing it. "
-    "The guardrail matters because gaming a single number is easy when teams are rewarded for it."
-)
+from tests.factories import STRONG
 
 
 async def play(session: InterviewSession, *texts: str) -> list[TurnAdded]:

@@ -9,7 +9,7 @@ import pytest
 
 from interviewer.session import InterviewSession
 from interviewer.tui.app import make_app
-from tests.test_engine import STRONG
+from tests.factories import STRONG
 from tests.tui_helpers import make_context, settle
 
 SIZES = [(80, 24), (120, 40)]

@@ -8,24 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.content import Library
 from interviewer.execution.extract import extract_python, extract_sql
 from interviewer.execution.runner import level_for, run_answer
 from interviewer.execution.sandbox import Limits, run_in_child
 from interviewer.execution.sql_dialect import to_sqlite
-from interviewer.models import Round
 from interviewer.session import InterviewSession
-from tests.factories import make_code_question, make_persona
+from tests.factories import GOOD_JUMP, code_library, make_code_question
 
-GOOD_JUMP = """
-def can_jump(nums):
-    farthest = 0
-    for i, step in enumerate(nums):
-        if i > farthest:
-            return False
-        farthest = max(farthest, i + step)
-    return True
-"""
 SAME_DAY = (
     "SELECT COUNT(DISTINCT u.user_id) FROM users u JOIN posts p ON u.user_id = p.user_id "
     "WHERE DATE(u.created_at) = DATE(p.created_at)"
@@ -196,13 +185,6 @@ def test_code_is_found_in_answers_that_mix_prose_and_code():
     assert extract_python("Here:\ndef f(x):\n    return x\n\nThis is linear.") == "def f(x):\n    return x"
     later = "```python\ndef f(): return 1\n```\nrevised:\n```python\ndef f(): return 2\n```"
     assert extract_python(later) == "def f(): return 2"
-
-
-def code_library(question) -> Library:
-    round_ = Round(id="code-round", title="Code", description="Code.", default_persona="strict",
-                   questions=[question.id])  # fmt: skip
-    question = question.model_copy(update={"round": "code-round"})
-    return Library(personas={"strict": make_persona()}, questions={question.id: question}, rounds={round_.id: round_})
 
 
 async def test_an_infinite_loop_answer_is_scored_and_the_interview_continues(python_question, store, brain):

@@ -10,8 +10,8 @@ from interviewer.calibration import CAPPED_TIERS, evaluate, load_sets
 
 # calibration/ was written alongside the rubric signals; calibration_heldout/ was written by
 # someone who saw only the prompts and level descriptors, never the signals.
-TUNED = load_sets(Path(__file__).parent / "calibration")
-HELD_OUT = load_sets(Path(__file__).parent / "calibration_heldout")
+TUNED = load_sets(Path(__file__).parents[1] / "calibration")
+HELD_OUT = load_sets(Path(__file__).parents[1] / "calibration_heldout")
 SETS = TUNED + HELD_OUT
 
 
