@@ -12,9 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.test_execution import GOOD_JUMP, SAME_DAY
+
 from interviewer.execution.runner import run_answer
 from tests.factories import make_code_question
-from tests.test_execution import GOOD_JUMP, SAME_DAY
 
 ROUNDS = 15
 

@@ -16,6 +16,7 @@ from interviewer.brain import Brain
 from interviewer.content import Library, UnknownIdError
 from interviewer.models import AnswerScore
 from interviewer.scoring import score_with_run
+from interviewer.threads import AnswerThread
 
 
 class BatchItem(BaseModel):
@@ -78,7 +79,8 @@ async def score_batch(
             try:
                 question = library.question(parsed.question)
                 async with semaphore:
-                    score = await score_with_run(brain, question, parsed.answer)
+                    thread = AnswerThread.single(question.prompt, parsed.answer)
+                    score = await score_with_run(brain, question, thread)
                 result = BatchResult(line=number, id=parsed.id, question=parsed.question, ok=True, score=score)
             except UnknownIdError as exc:
                 result = BatchResult(line=number, id=parsed.id, question=parsed.question, ok=False, error=str(exc))

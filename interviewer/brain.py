@@ -12,6 +12,7 @@ from typing import Protocol
 
 from interviewer.models import AnswerScore, Backend, Persona, Question
 from interviewer.plans import Plan
+from interviewer.threads import AnswerThread
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class UsageDelta:
 class Brain(Protocol):
     backend: Backend
 
-    async def score(self, question: Question, answer: str) -> AnswerScore:
-        """Score everything the candidate said for `question`."""
+    async def score(self, question: Question, thread: AnswerThread) -> AnswerScore:
+        """Score the thread of everything the candidate said for `question`."""
         ...
 
     def phrase(

@@ -28,6 +28,7 @@ from interviewer.render import transcript_markdown
 from interviewer.scoring import score_with_run
 from interviewer.session import Finished, InterviewSession, Notice, SessionError, TurnAdded
 from interviewer.store import TranscriptError, TranscriptStore, load_transcript
+from interviewer.threads import AnswerThread
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -146,7 +147,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     question = library.question(args.question)
     answer = _read_answer_arg(args)
     with open_brain(**_brain_options(args)) as choice:
-        score = asyncio.run(score_with_run(choice.brain, question, answer))
+        thread = AnswerThread.single(question.prompt, answer)
+        score = asyncio.run(score_with_run(choice.brain, question, thread))
     if args.json:
         _print_json(score.model_dump(mode="json"))
         return EXIT_OK

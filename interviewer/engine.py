@@ -12,6 +12,7 @@ from typing import Literal
 from interviewer.analysis.metrics import first_unjustified_metric
 from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
 from interviewer.plans import Plan
+from interviewer.threads import AnswerThread, Exchange
 
 SCALE_PROBE = "What changes if the data were 10x larger?"
 COMPLEXITY_PROBE = "Your code passes my tests. What are its time and space complexity, and could you do better?"
@@ -27,18 +28,25 @@ class QuestionState:
     question_id: str
     asked: bool = False
     skipped: bool = False
-    answers: list[str] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
     follow_ups: int = 0
     hints: int = 0
     probes: list[Probe] = field(default_factory=list)
     score: AnswerScore | None = None
+    # What the candidate is replying to now: the question as asked, or the latest follow-up.
+    open_prompt: str = ""
+    open_probe: Probe | None = None
+
+    @property
+    def answers(self) -> list[str]:
+        return [exchange.reply for exchange in self.exchanges]
 
     @property
     def answered(self) -> bool:
-        return bool(self.answers)
+        return bool(self.exchanges)
 
-    def combined_answer(self) -> str:
-        return "\n\n".join(self.answers)
+    def thread(self) -> AnswerThread:
+        return AnswerThread(tuple(self.exchanges))
 
 
 @dataclass
@@ -94,17 +102,27 @@ def derive_state(transcript: Transcript) -> InterviewState:
             if turn.kind == "question" and index is not None:
                 current = index
                 states[index].asked = True
+                states[index].open_prompt, states[index].open_probe = turn.text, None
                 last_prompt = None  # the scripted prompt itself
             elif turn.kind == "follow_up" and state is not None:
                 state.follow_ups += 1
                 if turn.probe is not None:
                     state.probes.append(turn.probe)
+                state.open_prompt, state.open_probe = turn.text, turn.probe
                 last_prompt = turn.text
             elif turn.kind == "hint" and state is not None:
                 state.hints += 1
         elif turn.role == "candidate" and state is not None:
             if turn.kind == "answer":
-                state.answers.append(turn.text)
+                probe = state.open_probe
+                state.exchanges.append(
+                    Exchange(
+                        prompt=state.open_prompt,
+                        reply=turn.text,
+                        probed_criterion=probe.criterion_id if probe else None,
+                        probe_kind=probe.kind if probe else None,
+                    )
+                )
                 state.score = turn.score
                 awaiting = "response"
             elif turn.kind == "command":

@@ -8,6 +8,7 @@ from interviewer.brain import Brain
 from interviewer.execution.runner import level_for, run_answer
 from interviewer.models import AnswerScore, Question
 from interviewer.models.scores import RunResult
+from interviewer.threads import AnswerThread
 
 
 def apply_run(score: AnswerScore, question: Question, result: RunResult) -> AnswerScore:
@@ -28,9 +29,10 @@ def apply_run(score: AnswerScore, question: Question, result: RunResult) -> Answ
     return score.model_copy(update={"criteria": criteria, "run": result})
 
 
-async def score_with_run(brain: Brain, question: Question, answer: str) -> AnswerScore:
-    score = await brain.score(question, answer)
+async def score_with_run(brain: Brain, question: Question, thread: AnswerThread) -> AnswerScore:
+    score = await brain.score(question, thread)
     if question.execution is None:
         return score
-    result = await asyncio.to_thread(run_answer, question, answer)
+    # The latest reply that holds code is the version that runs; earlier versions are history.
+    result = await asyncio.to_thread(run_answer, question, thread.text())
     return apply_run(score, question, result) if result is not None else score

@@ -218,7 +218,7 @@ class InterviewSession:
             if qs is None:
                 raise SessionError("no question is open")
             question = self.questions[qs.question_id]
-            score = await score_with_run(self.brain, question, qs.combined_answer())
+            score = await score_with_run(self.brain, question, qs.thread())
             last.score = score
             self._record_usage()
             self.store.save(self.transcript)

@@ -22,6 +22,7 @@ from interviewer.models import AnswerScore, Backend, Persona, Question
 from interviewer.offline.phrasing import render
 from interviewer.offline.scorer import score_answer
 from interviewer.plans import Plan
+from interviewer.threads import AnswerThread
 from interviewer.tokens import count_messages, count_tokens
 
 STREAM_ATTEMPTS = 2  # the client retries failed requests; a stream that breaks midway is retried here
@@ -54,7 +55,8 @@ class LLMBrain:
         self._usage.completion_tokens += completion.tokens
         self._usage.approximate = True
 
-    async def score(self, question: Question, answer: str) -> AnswerScore:
+    async def score(self, question: Question, thread: AnswerThread) -> AnswerScore:
+        answer = thread.text()
         call = CallUsage()
         try:
             judgement = await self.judge.judge(question, answer, call)

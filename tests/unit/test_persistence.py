@@ -16,7 +16,7 @@ from interviewer.store import TranscriptStore, write_atomically
 class ExplodingBrain(OfflineBrain):
     """Scores fail, as a broken backend would."""
 
-    async def score(self, question, answer):
+    async def score(self, question, thread):
         raise RuntimeError("backend down")
 
 
@@ -28,11 +28,11 @@ class SnoopingBrain(OfflineBrain):
         self.store = store
         self.seen_on_disk: list[str] = []
 
-    async def score(self, question, answer):
+    async def score(self, question, thread):
         files = list(self.store.root.glob("*.json"))
         saved = Transcript.model_validate_json(files[0].read_bytes())
         self.seen_on_disk.append(saved.turns[-1].text)
-        return await super().score(question, answer)
+        return await super().score(question, thread)
 
 
 async def open_session(library, brain, store) -> InterviewSession:

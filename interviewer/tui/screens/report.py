@@ -45,7 +45,7 @@ def report_renderables(transcript: Transcript, questions: dict[str, Question]) -
         head.append(", ".join(report.practise_next))
     blocks.append(head)
     state = derive_state(transcript)
-    answers = {qs.question_id: qs.combined_answer() for qs in state.questions}
+    answers = {qs.question_id: qs.thread().text() for qs in state.questions}
     for result in report.results:
         question = questions.get(result.question_id)
         title = Text(f"\n{question.topic if question else result.question_id}", style="bold underline")
