@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from pydantic import TypeAdapter
-
-from interviewer import paths
-from interviewer.answers_file import AnswersFileError, read_answers
-from interviewer.backends import open_brain
-from interviewer.batch import score_batch
-from interviewer.content import ContentError, Library, UnknownIdError, load_layer, load_library, merge
-from interviewer.content.lint import lint
-from interviewer.content.loader import content_roots
-from interviewer.llm.config import ConfigError, config_path
-from interviewer.llm.local_server import LocalServerError
-from interviewer.models import Persona, Question, Round
-from interviewer.models.cli_output import ListEntry, QuestionInfo, RunResult
-from interviewer.render import transcript_markdown
-from interviewer.scoring import score_with_run
-from interviewer.session import Finished, InterviewSession, Notice, SessionError, TurnAdded
-from interviewer.store import TranscriptError, TranscriptStore, load_transcript
-from interviewer.threads import AnswerThread
+# `--help` and every command's parsing run with nothing heavy loaded: pydantic, yaml, sqlglot,
+# asyncio and the model client are imported inside the command that needs them.
+if TYPE_CHECKING:
+    from interviewer.content import Library
+    from interviewer.models import Question, Transcript
+    from interviewer.session import InterviewSession
+    from interviewer.store import TranscriptStore
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -41,10 +28,15 @@ class UsageError(Exception):
 
 
 def _library(args: argparse.Namespace) -> Library:
+    from interviewer.content import load_library
+
     return load_library(extra=args.content or [])
 
 
 def _store(args: argparse.Namespace) -> TranscriptStore:
+    from interviewer import paths
+    from interviewer.store import TranscriptStore
+
     return TranscriptStore(paths.transcripts_dir(args.transcripts))
 
 
@@ -56,6 +48,10 @@ def _print_json(data: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from interviewer.content import load_layer, merge
+    from interviewer.content.lint import lint
+    from interviewer.content.loader import content_roots
+
     roots = content_roots(args.content or [])
     if args.path is not None:
         if not args.path.exists():
@@ -78,6 +74,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from interviewer.models import Persona, Question, Round
+
     args.out.mkdir(parents=True, exist_ok=True)
     for name, model in (("persona", Persona), ("question", Question), ("round", Round)):
         path = args.out / f"{name}.schema.json"
@@ -87,6 +85,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
+    from pydantic import TypeAdapter
+
+    from interviewer.models.cli_output import QuestionInfo
+
     library = _library(args)
     rounds = [library.round(args.round)] if args.round else list(library.rounds.values())
     ordered = [q for round_ in rounds for q in library.round_questions(round_.id)]
@@ -139,6 +141,12 @@ def _read_answer_arg(args: argparse.Namespace) -> str:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from interviewer.backends import open_brain
+    from interviewer.scoring import score_with_run
+    from interviewer.threads import AnswerThread
+
     library = _library(args)
     if args.batch is not None:
         return _score_batch(args, library)
@@ -167,6 +175,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def _score_batch(args: argparse.Namespace, library: Library) -> int:
+    import asyncio
+
+    from interviewer.backends import open_brain
+    from interviewer.batch import score_batch
+
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     try:
@@ -189,7 +202,11 @@ def _score_batch(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from interviewer.backends import open_brain
     from interviewer.llm.brain import LLMBrain
+    from interviewer.llm.config import config_path
     from interviewer.llm.doctor import render_table, run_doctor
 
     with open_brain(**_brain_options(args)) as choice:
@@ -233,6 +250,7 @@ async def _drive(
     session: InterviewSession, answers: Iterator[str | None], out: TextIO, quiet: bool
 ) -> tuple[int, bool]:
     """Feed answers until the interview ends or they run out; returns (answers used, finished)."""
+    from interviewer.session import Finished, Notice, SessionError, TurnAdded
 
     def show(event: object) -> None:
         if quiet:
@@ -262,6 +280,8 @@ async def _drive(
 
 
 def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: int, as_json: bool) -> int:
+    from interviewer.models.cli_output import RunResult
+
     transcript = session.transcript
     if as_json:
         result = RunResult(
@@ -281,6 +301,10 @@ def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: 
 
 
 def _run_session(session: InterviewSession, store: TranscriptStore, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from interviewer.answers_file import AnswersFileError, read_answers
+
     answers_path: Path | None = getattr(args, "answers", None)
     as_json = bool(getattr(args, "json", False))
     if answers_path is not None:
@@ -301,6 +325,9 @@ def _run_session(session: InterviewSession, store: TranscriptStore, args: argpar
 
 
 def _new_interview(args: argparse.Namespace) -> int:
+    from interviewer.backends import open_brain
+    from interviewer.session import InterviewSession
+
     library = _library(args)
     store = _store(args)
     library.round(args.round)  # an unknown round fails before any server is started
@@ -320,6 +347,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    from interviewer.backends import open_brain
+    from interviewer.session import InterviewSession
+
     store = _store(args)
     if args.id:
         transcript = store.load(args.id)
@@ -344,6 +374,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from pydantic import TypeAdapter
+
+    from interviewer.models.cli_output import ListEntry
+
     listing = _store(args).list()
     for problem in listing.problems:
         print(problem, file=sys.stderr)
@@ -372,13 +406,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _questions_for_view(args: argparse.Namespace) -> dict[str, Question]:
+    from interviewer.content import ContentError
+
     try:
         return _library(args).questions
     except ContentError:
         return {}  # a transcript stays readable even if content is broken
 
 
-def _load_for_view(args: argparse.Namespace):
+def _load_for_view(args: argparse.Namespace) -> Transcript:
+    from interviewer.store import load_transcript
+
     path = Path(args.id)
     if path.suffix == ".json" and path.is_file():
         return load_transcript(path)
@@ -386,11 +424,15 @@ def _load_for_view(args: argparse.Namespace):
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from interviewer.render import transcript_markdown
+
     print(transcript_markdown(_load_for_view(args), _questions_for_view(args)), end="")
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from interviewer.render import transcript_markdown
+
     transcript = _load_for_view(args)
     if args.format == "json":
         text = transcript.model_dump_json(indent=2) + "\n"
@@ -408,6 +450,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from interviewer.backends import open_brain
     from interviewer.drafts import DraftStore
     from interviewer.tui.app import make_app
     from interviewer.tui.context import TuiContext
@@ -420,6 +463,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+
     from textual_serve.server import Server
 
     # The browser session runs the same app as a child process of the server.
@@ -540,16 +585,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_tui)
     try:
         return func(args)
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (UsageError, TranscriptError, SessionError) as exc:
-        print(f"interviewer: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (UnknownIdError, ConfigError, LocalServerError) as exc:
-        print(f"interviewer: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("\nInterrupted; everything submitted so far is saved.", file=sys.stderr)
         return 130
+    except Exception as exc:
+        return _report_user_error(exc)
+
+
+def _report_user_error(exc: Exception) -> int:
+    """Bad input gets one line and exit code 2; anything else is a bug and keeps its traceback.
+
+    The error classes are imported here, not at start-up: a module that raised one is loaded already.
+    """
+    from interviewer.content import ContentError, UnknownIdError
+    from interviewer.llm.config import ConfigError
+    from interviewer.llm.local_server import LocalServerError
+    from interviewer.session import SessionError
+    from interviewer.store import TranscriptError
+
+    if isinstance(exc, ContentError):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if isinstance(exc, UsageError | TranscriptError | SessionError | UnknownIdError | ConfigError | LocalServerError):
+        print(f"interviewer: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    raise exc

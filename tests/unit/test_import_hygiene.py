@@ -1,0 +1,57 @@
+"""Each command imports only what it uses; checked in a fresh interpreter, never timed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("sqlglot", "pydantic", "yaml", "ssl", "openai", "textual", "tiktoken", "asyncio")
+
+# Runs a command through main() in a fresh interpreter, then prints which heavy modules it loaded.
+PROBE = """
+import json, sys
+from interviewer.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]}))
+"""
+
+
+def loaded_by(*argv: str, cwd: Path | None = None) -> tuple[object, list[str]]:
+    script = f"HEAVY = {HEAVY!r}\n{PROBE}"
+    out = subprocess.run(
+        [sys.executable, "-c", script, *argv], capture_output=True, text=True, check=True, timeout=60, cwd=cwd
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    return result["code"], result["loaded"]
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code, loaded = loaded_by("--help")
+    assert code == 0
+    assert loaded == []
+
+
+def test_a_command_help_imports_nothing_heavy() -> None:
+    code, loaded = loaded_by("run", "--help")
+    assert code == 0
+    assert loaded == []
+
+
+def test_a_parse_error_imports_nothing_heavy() -> None:
+    code, loaded = loaded_by("list", "--no-such-flag")
+    assert code == 2
+    assert loaded == []
+
+
+def test_the_probe_sees_heavy_imports_when_a_command_uses_them(tmp_path: Path) -> None:
+    # Guards the probe itself: listing transcripts does load pydantic, and the probe must notice.
+    code, loaded = loaded_by("--transcripts", str(tmp_path), "list", "--json")
+    assert code == 0
+    assert "pydantic" in loaded
+    assert "textual" not in loaded
+    assert "openai" not in loaded
