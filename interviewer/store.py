@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import tempfile
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -195,6 +196,8 @@ class TranscriptStore:
         self.root = root
         self._locks: dict[str, int] = {}
         self._versions: dict[str, _Version] = {}
+        # A store dropped without `close` still lets go of its locks.
+        weakref.finalize(self, _close_locks, self._locks)
 
     def path_for(self, transcript_id: str) -> Path:
         if not is_transcript_id(transcript_id):
@@ -228,8 +231,7 @@ class TranscriptStore:
             os.close(fd)  # closing the descriptor drops the lock
 
     def close(self) -> None:
-        for transcript_id in list(self._locks):
-            self.release(transcript_id)
+        _close_locks(self._locks)
 
     def save(self, transcript: Transcript) -> Path:
         path = self.path_for(transcript.id)
@@ -354,6 +356,12 @@ class TranscriptStore:
             if summary.status == "in_progress":
                 return self.load(summary.id)
         return None
+
+
+def _close_locks(locks: dict[str, int]) -> None:
+    while locks:
+        _, fd = locks.popitem()
+        os.close(fd)
 
 
 def _first_line(exc: Exception) -> str:
