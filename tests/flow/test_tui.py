@@ -183,6 +183,7 @@ async def test_resume_from_the_home_screen(small_library, tmp_path):
         pass
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)  # the list of unfinished interviews fills in after the first frame
         await pilot.click(f"#r-{session.transcript.id}")
         await settle(app, pilot)
         assert isinstance(app.screen, InterviewScreen)

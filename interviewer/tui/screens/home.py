@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+import asyncio
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -32,7 +34,6 @@ class HomeScreen(Screen[None]):
         personas = [("The round's default", ROUND_DEFAULT)] + [
             (f"{p.name}: {p.description}", p.id) for p in library.personas.values()
         ]
-        unfinished = [s for s in self.ctx.store.list().summaries if s.status == "in_progress"]
         yield Header()
         with VerticalScroll(id="home"):
             yield Static("Mock interview", id="home-title")
@@ -45,20 +46,27 @@ class HomeScreen(Screen[None]):
                 yield Button("Start interview", variant="primary", id="start")
                 yield Button("Review past interviews", id="review")
             with Vertical(id="resume-box"):
-                count = f"Unfinished interviews ({len(unfinished)})" if unfinished else "No unfinished interviews"
-                yield Label(count)
-                items = [
-                    ListItem(
-                        Label(literal(f"{s.started_at:%Y-%m-%d %H:%M}  {s.round_id}  {s.persona}")), id=f"r-{s.id}"
-                    )
-                    for s in unfinished
-                ]
-                yield ListView(*items, id="resume")
+                yield Label("Looking for unfinished interviews…", id="resume-count")
+                yield ListView(id="resume")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "interviewer"
         self.sub_title = "home"
+        # The store can hold tens of thousands of transcripts: draw first, then list them off the event loop.
+        self.call_after_refresh(self.list_unfinished)
+
+    @work(exclusive=True, group="home-listing", exit_on_error=False, description="list unfinished interviews")
+    async def list_unfinished(self) -> None:
+        listing = await asyncio.to_thread(self.ctx.store.list)
+        unfinished = [s for s in listing.summaries if s.status == "in_progress"]
+        count = f"Unfinished interviews ({len(unfinished)})" if unfinished else "No unfinished interviews"
+        self.query_one("#resume-count", Label).update(count)
+        items = [
+            ListItem(Label(literal(f"{s.started_at:%Y-%m-%d %H:%M}  {s.round_id}  {s.persona}")), id=f"r-{s.id}")
+            for s in unfinished
+        ]
+        await self.query_one("#resume", ListView).extend(items)
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
