@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from interviewer.session import InterviewSession
 from interviewer.tui.context import TuiContext
-from interviewer.tui.screens.help import HelpScreen
 from interviewer.tui.screens.home import HomeScreen
-from interviewer.tui.screens.interview import InterviewScreen
+
+# Screens not yet shown are imported when first opened: the interview screen brings the code runner
+# and the token counter, which the first frame does not need.
+if TYPE_CHECKING:
+    from interviewer.session import InterviewSession
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -36,8 +40,16 @@ class InterviewerApp(App[None]):
         self.push_screen(HomeScreen(self.ctx))
         if self.initial_session is not None:
             self.open_interview(self.initial_session)
+        self.call_after_refresh(self._freeze_start_up_objects)
+
+    def _freeze_start_up_objects(self) -> None:
+        """Everything built at start-up lives as long as the app: keep it out of every later collection,
+        so a full collection while a reply streams walks only what was made since."""
+        gc.freeze()
 
     def open_interview(self, session: InterviewSession) -> None:
+        from interviewer.tui.screens.interview import InterviewScreen
+
         self.push_screen(InterviewScreen(session, self.ctx))
 
     def action_go_home(self) -> None:
@@ -50,6 +62,8 @@ class InterviewerApp(App[None]):
             self.switch_screen(HomeScreen(self.ctx))
 
     def action_help(self) -> None:
+        from interviewer.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -58,6 +72,8 @@ class InterviewerApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        from interviewer.tui.screens.interview import InterviewScreen
+
         if isinstance(screen, InterviewScreen):
             for persona in self.ctx.library.personas.values():
                 yield SystemCommand(
