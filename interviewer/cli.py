@@ -41,7 +41,9 @@ def _store(args: argparse.Namespace) -> TranscriptStore:
 
 
 def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    from interviewer.inert import json_inert
+
+    print(json_inert(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 # --- content -------------------------------------------------------------------------------
@@ -250,16 +252,18 @@ async def _drive(
     session: InterviewSession, answers: Iterator[str | None], out: TextIO, quiet: bool
 ) -> tuple[int, bool]:
     """Feed answers until the interview ends or they run out; returns (answers used, finished)."""
+    from interviewer.inert import one_line, visible
     from interviewer.session import Finished, Notice, SessionError, TurnAdded
+    from interviewer.store import TranscriptWriteError
 
     def show(event: object) -> None:
         if quiet:
             return
         if isinstance(event, TurnAdded) and event.turn.role != "candidate":
             who = "interviewer" if event.turn.role == "interviewer" else "note"
-            print(f"\n[{who} · {event.turn.persona}] {event.turn.text}", file=out, flush=True)
+            print(f"\n[{who} · {one_line(event.turn.persona)}] {visible(event.turn.text)}", file=out, flush=True)
         elif isinstance(event, Notice):
-            print(f"\n[note] {event.text}", file=out, flush=True)
+            print(f"\n[note] {visible(event.text)}", file=out, flush=True)
         elif isinstance(event, Finished):
             print(f"\nOverall: {event.report.overall:.2f} / 5", file=out, flush=True)
 
@@ -275,11 +279,43 @@ async def _drive(
             async for event in session.submit(answer):
                 show(event)
         except SessionError as exc:
-            print(f"\n[note] {exc}", file=out, flush=True)
+            print(f"\n[note] {one_line(str(exc))}", file=out, flush=True)
+        except TranscriptWriteError as exc:
+            raise AnswerNotSavedError(exc, used) from None
     return used, session.finished
 
 
+class AnswerNotSavedError(Exception):
+    """A write failed mid-interview; says which answer is not on disk and where it still is."""
+
+    def __init__(self, error: Exception, answer_number: int) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.answer_number = answer_number
+
+
+def _not_saved_message(exc: AnswerNotSavedError, session: InterviewSession, answers_path: Path | None) -> str:
+    """One line: what failed, whether the last answer reached the disk, and where it is kept."""
+    from interviewer.store import TranscriptError, load_transcript
+
+    path = session.store.path_for(session.transcript.id)
+    said = [t.text for t in session.transcript.turns if t.role == "candidate"]
+    try:
+        on_disk = [t.text for t in load_transcript(path).turns if t.role == "candidate"]
+    except TranscriptError:
+        on_disk = []
+    if said and on_disk == said:
+        return f"{exc.error}; your answers so far, the last one included, are saved in {path}"
+    kept = (
+        f"it is still answer {exc.answer_number} of {answers_path}"
+        if answers_path is not None
+        else "it is still on your screen above"
+    )
+    return f"{exc.error}; your last answer was not saved ({kept}); everything before it is in {path}"
+
+
 def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: int, as_json: bool) -> int:
+    from interviewer.inert import json_inert
     from interviewer.models.cli_output import RunResult
 
     transcript = session.transcript
@@ -292,7 +328,7 @@ def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: 
             answers_left=left,
             report=transcript.report,
         )
-        print(result.model_dump_json(indent=2))
+        print(json_inert(result.model_dump_json(indent=2)))
     elif session.finished:
         print(f"\nSaved {store.path_for(transcript.id)}\nReview it with: interviewer show {transcript.id}")
     else:
@@ -301,11 +337,22 @@ def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: 
 
 
 def _run_session(session: InterviewSession, store: TranscriptStore, args: argparse.Namespace) -> int:
+    answers_path: Path | None = getattr(args, "answers", None)
+    try:
+        return _play(session, store, args, answers_path)
+    except AnswerNotSavedError as exc:
+        raise UsageError(_not_saved_message(exc, session, answers_path)) from None
+    finally:
+        store.release(session.transcript.id)
+
+
+def _play(
+    session: InterviewSession, store: TranscriptStore, args: argparse.Namespace, answers_path: Path | None
+) -> int:
     import asyncio
 
     from interviewer.answers_file import AnswersFileError, read_answers
 
-    answers_path: Path | None = getattr(args, "answers", None)
     as_json = bool(getattr(args, "json", False))
     if answers_path is not None:
         try:
@@ -348,11 +395,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.backends import open_brain
+    from interviewer.inert import one_line, visible
     from interviewer.session import InterviewSession
+    from interviewer.store import TranscriptStore
 
     store = _store(args)
     if args.id:
-        transcript = store.load(args.id)
+        path = store.resolve(args.id)
+        if path.resolve().parent != store.root.resolve():
+            store = TranscriptStore(path.parent)  # a transcript named by path is written back to its own folder
+        transcript = store.load(str(path))
+        if path.resolve() != store.path_for(transcript.id).resolve():
+            raise UsageError(
+                f"{path} is a copy of interview {transcript.id}; resuming it would replace "
+                f"{store.path_for(transcript.id)}, so resume that one instead"
+            )
     else:
         transcript = store.latest_unfinished()
         if transcript is None:
@@ -366,7 +423,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
             print(f"Resuming {transcript.id} ({len(transcript.turns)} turns so far).")
             last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
             if last is not None and session.state.awaiting == "answer":
-                print(f"\n[interviewer · {last.persona}] {last.text}")
+                print(f"\n[interviewer · {one_line(last.persona)}] {visible(last.text)}")
         return _run_session(session, store, args)
 
 
@@ -376,11 +433,12 @@ def cmd_resume(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from pydantic import TypeAdapter
 
+    from interviewer.inert import one_line
     from interviewer.models.cli_output import ListEntry
 
     listing = _store(args).list()
     for problem in listing.problems:
-        print(problem, file=sys.stderr)
+        print(one_line(problem), file=sys.stderr)
     entries = [
         ListEntry(
             id=s.id,
@@ -401,7 +459,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     print(f"{'ID':<40} {'STARTED':<17} {'ROUND':<14} {'PERSONA':<8} {'OVERALL':>7}  STATUS")
     for e in entries:
         overall = f"{e.overall:.2f}" if e.overall is not None else "-"
-        print(f"{e.id:<40} {e.started_at:%Y-%m-%d %H:%M} {e.round_id:<14} {e.persona:<8} {overall:>7}  {e.status}")
+        tid, round_id, persona = one_line(e.id), one_line(e.round_id), one_line(e.persona)
+        print(f"{tid:<40} {e.started_at:%Y-%m-%d %H:%M} {round_id:<14} {persona:<8} {overall:>7}  {e.status}")
     return EXIT_OK
 
 
@@ -431,11 +490,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from interviewer.inert import json_inert
     from interviewer.render import transcript_markdown
 
     transcript = _load_for_view(args)
     if args.format == "json":
-        text = transcript.model_dump_json(indent=2) + "\n"
+        text = json_inert(transcript.model_dump_json(indent=2)) + "\n"
     else:
         text = transcript_markdown(transcript, _questions_for_view(args))
     if args.output:
@@ -487,24 +547,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- parser --------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="interviewer", description="A terminal mock interviewer.")
+CONTENT_AFTER_COMMAND = "content_after_command"
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, after_command: bool) -> None:
+    """The options every command shares, accepted before the command and after it.
+
+    After the command they default to nothing at all, so they never reset a value given before it;
+    `--content` collects into its own list there, which `main` appends to the one before.
+    """
+    unset = argparse.SUPPRESS if after_command else None
     parser.add_argument(
         "--content",
         type=Path,
         action="append",
         metavar="DIR",
+        dest=CONTENT_AFTER_COMMAND if after_command else "content",
+        default=unset,
         help="extra content folder (personas/, rubrics/); may be repeated; overrides built-ins by id",
     )
     parser.add_argument(
-        "--transcripts", type=Path, metavar="DIR", help="where transcripts are kept (default: user data dir)"
+        "--transcripts",
+        type=Path,
+        metavar="DIR",
+        default=unset,
+        help="where transcripts are kept (default: user data dir)",
     )
     model = parser.add_argument_group("model (optional; without one the offline interviewer is used)")
-    model.add_argument("--profile", help="a profile from config.toml, or 'local' for the bundled model")
-    model.add_argument("--model", help="model name on an OpenAI-compatible server")
-    model.add_argument("--base-url", help="server URL ending in /v1 (default: $OPENAI_BASE_URL or OpenAI)")
-    model.add_argument("--api-key", help="API key (default: the profile's, or $OPENAI_API_KEY); never saved")
-    model.add_argument("--offline", action="store_true", help="ignore any configured model")
+    model.add_argument("--profile", default=unset, help="a profile from config.toml, or 'local' for the bundled model")
+    model.add_argument("--model", default=unset, help="model name on an OpenAI-compatible server")
+    model.add_argument(
+        "--base-url", default=unset, help="server URL ending in /v1 (default: $OPENAI_BASE_URL or OpenAI)"
+    )
+    model.add_argument(
+        "--api-key", default=unset, help="API key (default: the profile's, or $OPENAI_API_KEY); never saved"
+    )
+    model.add_argument(
+        "--offline",
+        action="store_true",
+        default=argparse.SUPPRESS if after_command else False,
+        help="ignore any configured model",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interviewer", description="A terminal mock interviewer.")
+    _add_global_options(parser, after_command=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("interview", help="start an interview in this terminal")
@@ -576,12 +664,52 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="write JSON Schema files for personas, questions and rounds")
     p.add_argument("--out", type=Path, default=Path("schema"), help="folder to write to (default: ./schema)")
     p.set_defaults(func=cmd_schema)
+    for command in sub.choices.values():
+        _add_global_options(command, after_command=True)
     return parser
 
 
+def _secrets_in(argv: Sequence[str]) -> list[str]:
+    """Values of --api-key (or an abbreviation argparse accepts) and credentials inside --base-url."""
+    found: list[str] = []
+    for index, token in enumerate(argv):
+        name, has_value, value = token.partition("=")
+        if not has_value:
+            value = argv[index + 1] if index + 1 < len(argv) else ""
+        if len(name) > 2 and "--api-key".startswith(name):
+            found.append(value)
+        elif len(name) > 2 and "--base-url".startswith(name) and value:
+            from interviewer.llm.config import split_url_secrets
+
+            found += split_url_secrets(value)[1]
+    return [secret for secret in found if secret]
+
+
+def _hide(text: str, secrets: Sequence[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _parse(argv: Sequence[str], secrets: Sequence[str]) -> argparse.Namespace:
+    """Parse, with any usage error printed without the secrets it might quote."""
+    import contextlib
+    import io
+
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            args = build_parser().parse_args(argv)
+    finally:
+        sys.stderr.write(_hide(captured.getvalue(), secrets))
+    args.content = [*(args.content or []), *vars(args).pop(CONTENT_AFTER_COMMAND, [])] or None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    secrets = _secrets_in(argv)
+    args = _parse(argv, secrets)
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_tui)
     try:
         return func(args)
@@ -589,15 +717,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nInterrupted; everything submitted so far is saved.", file=sys.stderr)
         return 130
     except Exception as exc:
-        return _report_user_error(exc)
+        return _report_user_error(exc, secrets)
 
 
-def _report_user_error(exc: Exception) -> int:
+def _report_user_error(exc: Exception, secrets: Sequence[str] = ()) -> int:
     """Bad input gets one line and exit code 2; anything else is a bug and keeps its traceback.
 
     The error classes are imported here, not at start-up: a module that raised one is loaded already.
     """
     from interviewer.content import ContentError, UnknownIdError
+    from interviewer.inert import one_line
     from interviewer.llm.config import ConfigError
     from interviewer.llm.local_server import LocalServerError
     from interviewer.session import SessionError
@@ -605,9 +734,13 @@ def _report_user_error(exc: Exception) -> int:
 
     if isinstance(exc, ContentError):
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(one_line(_hide(str(problem), secrets)), file=sys.stderr)
         return EXIT_BAD_INPUT
     if isinstance(exc, UsageError | TranscriptError | SessionError | UnknownIdError | ConfigError | LocalServerError):
-        print(f"interviewer: {exc}", file=sys.stderr)
+        print(f"interviewer: {one_line(_hide(str(exc), secrets))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if isinstance(exc, OSError):  # a full disk, a folder we may not write, a file that vanished
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"interviewer: {one_line(_hide(where + (exc.strerror or str(exc)), secrets))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     raise exc

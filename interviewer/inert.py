@@ -18,6 +18,7 @@ _BACKTICK_RUN = re.compile(r"`+")
 # autolinks (`<`), entities (`&`), links (`[`), emphasis, code, strikethrough, table cells, and the
 # bare-URL and e-mail autolinks (`http://`, `www.`, `@`). A backslash escape makes each one literal.
 _MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<>&~|@]|:(?=//)|(?<=[wW]{3})\.")
+_JSON_UNESCAPED_CONTROL = re.compile(r"[\x7f-\x9f]")
 MIN_FENCE = 3
 
 
@@ -48,3 +49,11 @@ def markdown_block(text: str, info: str = "text") -> list[str]:
     longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
     fence = "`" * max(MIN_FENCE, longest + 1)
     return [f"{fence}{info}", *visible(text).split("\n"), fence]
+
+
+def json_inert(text: str) -> str:
+    """JSON with DEL and the C1 controls written as `\\u00NN` escapes, which JSON encoders leave raw.
+
+    They can only occur inside strings, so the decoded text is exactly the same.
+    """
+    return _JSON_UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

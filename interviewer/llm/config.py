@@ -6,9 +6,11 @@ The API key is held as a SecretStr: it is never printed, logged or written to a 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -91,6 +93,35 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: {format_loc(tuple(first['loc']))}: {first['msg']}{more}") from None
 
 
+# Query parameters that carry credentials, as some servers accept them (`?api-key=...`, `?token=...`).
+_SECRET_PARAM = re.compile(r"key|token|secret|passw|auth|sig|credential", re.IGNORECASE)
+UNREADABLE_URL = "(unreadable URL)"
+
+
+def split_url_secrets(url: str) -> tuple[str, list[str]]:
+    """The URL without user-info or credential-like query parameters, and the secrets taken out of it.
+
+    The clean URL is the only one saved in a transcript or printed; a secret never is.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return UNREADABLE_URL, [url]  # all of it may be secret
+    secrets = [s for s in (parts.username, parts.password) if s]
+    kept: list[tuple[str, str]] = []
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if _SECRET_PARAM.search(name):
+            secrets.append(value)
+        else:
+            kept.append((name, value))
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    netloc = host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(kept), parts.fragment)), secrets
+
+
 class ModelTarget(BaseModel):
     """A resolved backend: everything needed to make calls, with the key kept secret."""
 
@@ -135,11 +166,16 @@ def resolve_backend(
         key = profile.api_key.get_secret_value()
     if key is None and profile.api_key_env:
         key = os.environ.get(profile.api_key_env)
+    url = base_url or profile.base_url or os.environ.get("OPENAI_BASE_URL")
+    if url is not None:
+        # A key written into the URL is sent as the API key instead, so the URL can be shown and saved.
+        url, in_url = split_url_secrets(url)
+        if key is None and in_url and url != UNREADABLE_URL:
+            key = in_url[-1]
     if key is None:
         key = os.environ.get("OPENAI_API_KEY")
     # Local servers ignore the key, but the client insists on one.
     key = key or "not-needed"
-    url = base_url or profile.base_url or os.environ.get("OPENAI_BASE_URL")
     return ModelTarget(
         name=name or "custom",
         model=chosen_model,
