@@ -80,6 +80,7 @@ class InterviewSession:
             raise SessionError(f"transcript {transcript.id} needs questions that are not loaded: {', '.join(missing)}")
         self.questions = {qid: library.questions[qid] for qid in transcript.question_ids}
         library.persona(transcript.persona)  # fail early on an unknown persona
+        store.claim(transcript)  # one writer per interview: a second one is refused here, before any answer
 
     @classmethod
     def create(
