@@ -11,9 +11,118 @@ from textual.widgets import Label, Markdown, Static
 from interviewer.models import Transcript
 from interviewer.tui.safe_text import literal, markdown_source
 
+BLOCK_CHARS = 1500  # the live, plain-text part of a streaming reply stays about this size
+FORCED_CUT_CHARS = 6000  # a reply with no blank line is cut at a line end beyond this
+_FENCE = ("```", "~~~")
+
+
+def _blank_lines_outside_fences(text: str) -> list[int]:
+    """Offsets just after each blank line that is not inside a code fence: where Markdown may be split."""
+    points: list[int] = []
+    in_fence = False
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        offset += len(line)
+        stripped = line.strip()
+        if stripped.startswith(_FENCE):
+            in_fence = not in_fence
+        elif not stripped and not in_fence and offset < len(text):
+            points.append(offset)
+    return points
+
+
+def _settle_point(text: str) -> int:
+    """How much of a streaming reply can be rendered for good: up to its last safe blank line, or 0."""
+    if len(text) < BLOCK_CHARS:
+        return 0
+    points = _blank_lines_outside_fences(text)
+    if points:
+        return points[-1]
+    if len(text) >= FORCED_CUT_CHARS:
+        return text.rfind("\n") + 1 or len(text)
+    return 0
+
+
+def split_blocks(text: str) -> list[str]:
+    """Markdown cut into pieces of about BLOCK_CHARS at blank lines, so no one piece is slow to lay out."""
+    blocks: list[str] = []
+    start = 0
+    for point in _blank_lines_outside_fences(text):
+        if point - start >= BLOCK_CHARS:
+            blocks.append(text[start:point])
+            start = point
+    blocks.append(text[start:])
+    return blocks
+
+
+class ReplyBody(Vertical):
+    """An interviewer's words as Markdown blocks, plus a plain live tail while a reply streams.
+
+    Re-laying out one growing Markdown document on every update gets slower as the reply grows, so a
+    streamed reply is shown as plain text until a blank line lets its head be rendered as Markdown once,
+    in a block of its own. Each update then costs the same however long the reply is.
+    """
+
+    DEFAULT_CSS = """
+    ReplyBody { height: auto; }
+    ReplyBody > .live { height: auto; }
+    """
+
+    def __init__(self, text: str = "", *, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self._initial = text
+        self._settled: list[str] = []
+        self._live = ""
+        self._live_view = Static(classes="body live")
+        self._live_view.display = False
+
+    def compose(self) -> ComposeResult:
+        self._settled = split_blocks(self._initial) if self._initial else []
+        for block in self._settled:
+            yield Markdown(markdown_source(block), classes="body")
+        yield self._live_view
+
+    @property
+    def source(self) -> str:
+        """The Markdown source shown, settled blocks and live tail alike."""
+        return markdown_source("".join(self._settled) + self._live)
+
+    async def write(self, fragment: str) -> None:
+        """Adds streamed text: the live tail is redrawn, and its head settles into Markdown at a blank line."""
+        self._live += fragment
+        point = _settle_point(self._live)
+        if point:
+            block, self._live = self._live[:point], self._live[point:]
+            await self._settle(block)
+        self._live_view.update(literal(self._live))
+        self._live_view.display = bool(self._live)
+
+    async def stop(self) -> None:
+        """The stream has ended: what is left of the live tail is rendered as Markdown."""
+        if self._live:
+            block, self._live = self._live, ""
+            await self._settle(block)
+        self._live_view.update("")
+        self._live_view.display = False
+
+    async def set_text(self, text: str) -> None:
+        """Shows the final words; when they are what was streamed, nothing is rendered again."""
+        if markdown_source(text).strip() == self.source.strip():
+            await self.stop()
+            return
+        await self.query(Markdown).remove()
+        self._settled, self._live = [], ""
+        self._live_view.display = False
+        for block in split_blocks(text):
+            await self._settle(block)
+
+    async def _settle(self, block: str) -> None:
+        self._settled.append(block)
+        await self.mount(Markdown(markdown_source(block), classes="body"), before=self._live_view)
+
 
 class InterviewerMessage(Vertical):
-    """An interviewer turn; its Markdown body is filled by a stream while the model speaks."""
+    """An interviewer turn; its body is filled by a stream while the model speaks."""
 
     def __init__(self, persona: str, text: str = "") -> None:
         super().__init__(classes="message interviewer")
@@ -22,14 +131,18 @@ class InterviewerMessage(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(literal(f"Interviewer · {self.persona}"), classes="speaker")
-        yield Markdown(markdown_source(self.initial), classes="body")
+        yield ReplyBody(self.initial, classes="body")
 
     @property
-    def body(self) -> Markdown:
-        return self.query_one(Markdown)
+    def body(self) -> ReplyBody:
+        return self.query_one(ReplyBody)
+
+    def stream(self) -> ReplyBody:
+        """Where streamed text goes: `write` raw fragments (they are shown literally), then `stop`."""
+        return self.body
 
     async def set_text(self, text: str) -> None:
-        await self.body.update(markdown_source(text))
+        await self.body.set_text(text)
 
     async def mark(self, note: str) -> None:
         await self.mount(Label(literal(note), classes="phrasing"))

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, TextArea
+from textual.widgets import Footer, Header, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from interviewer import engine
@@ -163,16 +163,16 @@ class InterviewScreen(Screen[None]):
                     if message is None:
                         message = await self._new_interviewer_message()
                     if stream is None:
-                        stream = Markdown.get_stream(message.body)
+                        stream = message.stream()
                     pending.append(event.text)
                     if time.monotonic() - flushed_at >= FLUSH_SECONDS:
-                        await stream.write(_safe_fragment("".join(pending)))
+                        await stream.write("".join(pending))
                         pending.clear()
                         flushed_at = time.monotonic()
                         self.log_view.scroll_end(animate=False)
                     continue
                 if pending and stream is not None:
-                    await stream.write(_safe_fragment("".join(pending)))
+                    await stream.write("".join(pending))
                 pending.clear()
                 if isinstance(event, Reset):
                     if stream is not None:
@@ -304,12 +304,6 @@ def format_run(result: RunResult) -> str:
     if result.rows is not None:
         lines.append(f"  first rows: {result.rows[:5]}")
     return "\n".join(lines)
-
-
-def _safe_fragment(text: str) -> str:
-    from interviewer.tui.safe_text import markdown_source
-
-    return markdown_source(text)
 
 
 async def _label(message: InterviewerMessage, turn: Turn) -> None:

@@ -1,0 +1,76 @@
+"""A streamed reply shows a bounded plain tail and renders Markdown once per block."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Markdown
+
+from interviewer.tui.safe_text import markdown_source
+from interviewer.tui.widgets import FORCED_CUT_CHARS, InterviewerMessage
+from tests.tui_helpers import plain
+
+WORDS = ("metric", "retention", "because", "users", "daily", "**impact**", "the", "and", "so", "we")
+
+
+def reply(tokens: int) -> list[str]:
+    return [f" {WORDS[i % len(WORDS)]}" + ("\n\n" if i % 120 == 119 else "") for i in range(tokens)]
+
+
+class OneMessage(App[None]):
+    def compose(self) -> ComposeResult:
+        yield InterviewerMessage("strict")
+
+
+async def test_a_long_stream_settles_into_blocks_and_keeps_a_bounded_tail() -> None:
+    app = OneMessage()
+    async with app.run_test(size=(100, 30)) as pilot:
+        message = app.query_one(InterviewerMessage)
+        stream = message.stream()
+        pieces = reply(3000)
+        for start in range(0, len(pieces), 50):
+            await stream.write("".join(pieces[start : start + 50]))
+            assert len(stream._live) < FORCED_CUT_CHARS
+        await stream.stop()
+        await pilot.pause()
+        text = "".join(pieces)
+        assert message.body.source == markdown_source(text)
+        blocks = list(message.body.query(Markdown))
+        assert len(blocks) > 10
+        assert all(len(b.source) < FORCED_CUT_CHARS for b in blocks)
+
+
+async def test_the_final_text_is_not_rendered_again_when_it_is_what_was_streamed() -> None:
+    app = OneMessage()
+    async with app.run_test(size=(100, 30)) as pilot:
+        message = app.query_one(InterviewerMessage)
+        text = "".join(reply(600))
+        await message.stream().write(text)
+        await message.stream().stop()
+        before = list(message.body.query(Markdown))
+        await message.set_text(text.strip())
+        await pilot.pause()
+        assert list(message.body.query(Markdown)) == before
+
+
+async def test_a_replaced_reply_is_rendered_afresh() -> None:
+    app = OneMessage()
+    async with app.run_test(size=(100, 30)) as pilot:
+        message = app.query_one(InterviewerMessage)
+        await message.stream().write("".join(reply(600)))
+        await message.set_text("Why DAU rather than WAU?")
+        await pilot.pause()
+        assert message.body.source == "Why DAU rather than WAU?"
+        assert [b.source for b in message.body.query(Markdown)] == ["Why DAU rather than WAU?"]
+
+
+async def test_the_live_tail_shows_markup_and_escapes_literally() -> None:
+    app = OneMessage()
+    async with app.run_test(size=(100, 30)) as pilot:
+        message = app.query_one(InterviewerMessage)
+        await message.stream().write("[bold red]not styled[/] \x1b[31m <b>tag</b>")
+        await pilot.pause()
+        shown = plain(message.body.query_one(".live"))
+        assert "[bold red]not styled[/]" in shown
+        assert "\\x1b[31m" in shown
+        assert "\x1b" not in shown
+        assert "<b>tag</b>" in shown
