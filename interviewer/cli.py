@@ -219,7 +219,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             )
         brain = choice.brain
         assert isinstance(brain, LLMBrain)
-        report = asyncio.run(run_doctor(choice.target, brain.client, brain.judge.capabilities))
+        report = asyncio.run(run_doctor(brain.caller))
     if args.json:
         print(report.model_dump_json(indent=2))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import SecretStr
@@ -10,6 +11,7 @@ from pydantic import SecretStr
 from interviewer.llm.capabilities import Capabilities
 from interviewer.llm.config import ModelTarget, Price, Profile
 from interviewer.models import Question
+from interviewer.offline.scorer import score_answer
 from tests.fakes.openai_server import Item, Reply
 
 API_KEY = "sk-test-secret-value-123456"
@@ -45,24 +47,44 @@ def is_judge(request: dict[str, Any]) -> bool:
     return system.startswith("You grade one interview answer")
 
 
-class Script:
-    """Answers judge calls with a judge reply and interviewer calls with a chosen line."""
+def judged_replies(request: dict[str, Any]) -> str:
+    """The candidate's replies in a judge request, joined as the thread's text is."""
+    user = request["messages"][1]["content"]
+    return "\n\n".join(re.findall(r"<candidate_answer>\n(.*?)\n</candidate_answer>", user, re.DOTALL))
 
-    def __init__(self, question_lookup, level: int = 4, line: str = "Why did you pick that metric?") -> None:
+
+def is_lead_in(request: dict[str, Any]) -> bool:
+    return "lead-in to the next scripted question" in request["messages"][-1]["content"]
+
+
+class Script:
+    """Answers judge calls with a judge reply and interviewer calls with a chosen line.
+
+    With no fixed `level`, the judge follows the offline score, as a judge that reads the answer would.
+    """
+
+    def __init__(
+        self,
+        question_lookup,
+        level: int | None = 4,
+        line: str = "Why did you pick that metric?",
+        lead_in: str = "Next.",
+    ) -> None:
         self.question_lookup = question_lookup
         self.level = level
         self.line = line
+        self.lead_in = lead_in
 
     def __call__(self, request: dict[str, Any]) -> Item:
         if is_judge(request):
-            user = request["messages"][1]["content"]
-            answer = user.split("<candidate_answer>\n", 1)[1].rsplit("\n</candidate_answer>", 1)[0]
-            question = self.question_lookup(user)
-            return Reply(judge_json(question, answer, self.level))
-        last = request["messages"][-1]["content"]
-        if "scripted question" in last:
-            prompt = last.split("Keep its meaning and all its parts:\n", 1)[1]
-            return Reply(f"Let's begin. {prompt}")
+            answer = judged_replies(request)
+            question = self.question_lookup(request["messages"][1]["content"])
+            level = self.level
+            if level is None:
+                level = max(1, min(5, round(score_answer(question, answer).overall)))
+            return Reply(judge_json(question, answer, level))
+        if is_lead_in(request):
+            return Reply(self.lead_in)
         return Reply(self.line)
 
 

@@ -2,30 +2,70 @@
 
 Every failure degrades to the offline brain for that one turn or score, and says so: a
 replaced turn is marked 'fallback' with the reason, a fallback score carries its reason.
+After repeated server failures the rest of the interview goes offline at once (a circuit
+breaker), and the server is tried again after a pause.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import openai
 from openai import AsyncOpenAI
+from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion
 
-from interviewer.brain import PhraseContext, PhraseReset, UsageDelta
+from interviewer import tokens
+from interviewer.brain import PhraseContext, PhraseReset
 from interviewer.llm.capabilities import Capabilities
-from interviewer.llm.client import CallUsage, describe_error, make_client, stream_text
+from interviewer.llm.client import ModelCaller, Redactor, describe_error, make_client, redact, usage_of_call
 from interviewer.llm.config import ModelTarget
 from interviewer.llm.guardrails import check_reply
 from interviewer.llm.judge import Judge, JudgeFailed
-from interviewer.llm.prompts import interviewer_messages
-from interviewer.models import AnswerScore, Backend, Persona, Question
+from interviewer.llm.prompts import focus_for, interviewer_messages
+from interviewer.llm.validity import ValidityGate
+from interviewer.models import AnswerScore, Backend, Persona, Question, TokenUsage
+from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.phrasing import render
-from interviewer.offline.scorer import score_answer
 from interviewer.plans import Plan
 from interviewer.threads import AnswerThread
-from interviewer.tokens import count_messages, count_tokens
 
-STREAM_ATTEMPTS = 2  # the client retries failed requests; a stream that breaks midway is retried here
+STREAM_ATTEMPTS = 2  # the client retries failed requests; only a stream that breaks midway is retried here
+BREAKER_FAILURES = 2  # failed calls in a row that send the rest of the interview offline
+BREAKER_PAUSE_TIMEOUTS = 5  # how long it stays offline before trying the server again, in timeouts
+BREAKER_MIN_PAUSE_SECONDS = 30.0
+
+
+class CircuitBreaker:
+    """Stops calling a server that keeps failing, so a dead server costs a few timeouts, not one per turn."""
+
+    def __init__(self, pause_seconds: float) -> None:
+        self.pause_seconds = pause_seconds
+        self.failures = 0
+        self.opened_at: float | None = None
+        self.last_error = ""
+
+    def allow(self) -> bool:
+        """Closed, or open long enough that one call may test the server again."""
+        return self.opened_at is None or time.monotonic() - self.opened_at >= self.pause_seconds
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.opened_at = None
+
+    def failed(self, reason: str) -> None:
+        self.failures += 1
+        self.last_error = reason
+        if self.failures >= BREAKER_FAILURES:
+            self.opened_at = time.monotonic()
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"the model server failed {self.failures} times in a row ({self.last_error}); continuing offline, "
+            f"trying the server again after {self.pause_seconds:g}s"
+        )
 
 
 class LLMBrain:
@@ -33,45 +73,54 @@ class LLMBrain:
         self, target: ModelTarget, client: AsyncOpenAI | None = None, capabilities: Capabilities | None = None
     ) -> None:
         self.target = target
-        self.client = client or make_client(target)
-        self.judge = Judge(self.client, target, capabilities or Capabilities())
+        self.caller = ModelCaller(client or make_client(target), target, capabilities or Capabilities())
+        self.judge = Judge(self.caller)
         self.backend = Backend(name=target.name, model=target.model, base_url=target.base_url)
-        self._usage = UsageDelta()
+        pause = max(BREAKER_MIN_PAUSE_SECONDS, BREAKER_PAUSE_TIMEOUTS * target.profile.timeout_seconds)
+        self.breaker = CircuitBreaker(pause)
+        self.gate = ValidityGate()
+        self._offline = OfflineBrain()
+        self._usage = TokenUsage()
+        self._scores: dict[str, AnswerScore] = {}  # the latest score per question, for what a follow-up probes
 
-    def take_usage(self) -> UsageDelta:
-        usage, self._usage = self._usage, UsageDelta()
+    def take_usage(self) -> TokenUsage:
+        usage, self._usage = self._usage, TokenUsage()
         return usage
 
-    def _add_usage(self, call: CallUsage, messages: list[dict[str, str]], reply: str) -> None:
-        """Use the server's counts; estimate with the tokenizer when it reports none."""
-        self._usage.calls += 1
-        if call.reported:
-            self._usage.prompt_tokens += call.prompt_tokens
-            self._usage.completion_tokens += call.completion_tokens
-            return
-        prompt = count_messages(messages, self.target.model)
-        completion = count_tokens(reply, self.target.model)
-        self._usage.prompt_tokens += prompt.tokens
-        self._usage.completion_tokens += completion.tokens
-        self._usage.approximate = True
+    def _spend(self, messages: list[dict[str, str]], response: ChatCompletion) -> None:
+        """A call the server answered; a refused one costs nothing and is not counted."""
+        reply = response.choices[0].message.content or "" if response.choices else ""
+        self._usage += usage_of_call(self.target, response.usage, messages, reply)
 
     async def score(self, question: Question, thread: AnswerThread) -> AnswerScore:
-        answer = thread.text()
-        call = CallUsage()
+        offline = await self._offline.score(question, thread)
+        if not self.breaker.allow():
+            return self._remember(question, _fallback(offline, self.breaker.reason))
+        await tokens.warm()
         try:
-            judgement = await self.judge.judge(question, answer, call)
-        except (JudgeFailed, openai.APIError) as exc:
-            reason = str(exc) if isinstance(exc, JudgeFailed) else describe_error(exc, self.target)
-            self._count_judge_call(call)
-            return _fallback_score(question, answer, reason)
-        self._count_judge_call(call)
-        return judgement.score
+            judged = await self.judge.judge(question, thread, self._spend)
+        except JudgeFailed as exc:
+            self.breaker.succeeded()  # the server answered; the replies were the problem
+            return self._remember(question, _fallback(offline, redact(str(exc), self.target)))
+        except openai.APIError as exc:
+            reason = describe_error(exc, self.target)
+            self.breaker.failed(reason)
+            return self._remember(question, _fallback(offline, reason))
+        self.breaker.succeeded()
+        problem = self.gate.check(judged, offline)
+        if problem is not None:
+            flagged = _fallback(offline, f"judge reply rejected: {problem}")
+            return self._remember(question, flagged.model_copy(update={"flags": [*flagged.flags, "judge_invalid"]}))
+        return self._remember(question, self._redacted(judged))
 
-    def _count_judge_call(self, call: CallUsage) -> None:
-        self._usage.calls += 1
-        self._usage.prompt_tokens += call.prompt_tokens
-        self._usage.completion_tokens += call.completion_tokens
-        self._usage.approximate = self._usage.approximate or not call.reported
+    def _remember(self, question: Question, score: AnswerScore) -> AnswerScore:
+        self._scores[question.id] = score
+        return score
+
+    def _redacted(self, score: AnswerScore) -> AnswerScore:
+        """A server that echoes the key into a rationale must not get it saved or shown."""
+        criteria = [c.model_copy(update={"rationale": redact(c.rationale, self.target)}) for c in score.criteria]
+        return score.model_copy(update={"criteria": criteria})
 
     async def phrase(
         self, plan: Plan, persona: Persona, seed: int, context: PhraseContext
@@ -80,38 +129,61 @@ class LLMBrain:
         if plan.kind == "repeat":  # word for word by definition; no model needed
             yield offline
             return
+        if not self.breaker.allow():
+            yield PhraseReset(offline, self.breaker.reason)
+            return
+        await tokens.warm()
+        question = context.question
+        score = self._scores.get(question.id) if question is not None else None
         messages = interviewer_messages(
-            plan, persona, context, self.target.profile.prompt_budget_tokens, self.target.model
+            plan,
+            persona,
+            context,
+            self.target.profile.prompt_budget_tokens,
+            self.target.model,
+            focus_for(plan, question, score),
         )
+        # A scripted question stays word for word: the model writes only the lead-in to it.
+        verbatim = plan.prompt if plan.kind == "question" else None
         reason = ""
         for attempt in range(STREAM_ATTEMPTS):
             pieces: list[str] = []
-            call = CallUsage()
+            reported: list[CompletionUsage] = []
+            redactor = Redactor(self.target)
             try:
-                async for piece in stream_text(self.client, self.target, messages, persona.llm.temperature, call):
+                async for piece in self.caller.stream(
+                    messages,
+                    temperature=persona.llm.temperature,
+                    max_tokens=self.target.profile.reply_max_tokens,
+                    on_usage=reported.append,
+                ):
                     pieces.append(piece)
-                    yield piece
+                    shown = redactor.feed(piece)
+                    if shown:
+                        yield shown
+                if tail := redactor.flush():
+                    yield tail
             except openai.APIError as exc:
-                self._add_usage(call, messages, "".join(pieces))
                 reason = describe_error(exc, self.target)
-                if pieces:
-                    yield PhraseReset("", f"stream broke: {reason}")
-                retryable = isinstance(exc, openai.APIConnectionError) or getattr(exc, "status_code", 0) >= 500
-                if retryable and attempt + 1 < STREAM_ATTEMPTS:
-                    continue
+                if pieces:  # the server took the request and spent tokens on it
+                    self._usage += usage_of_call(self.target, None, messages, "".join(pieces))
+                    if attempt + 1 < STREAM_ATTEMPTS:
+                        yield PhraseReset("", f"stream broke: {reason}")
+                        continue
+                self.breaker.failed(reason)
                 break
-            text = "".join(pieces)
-            self._add_usage(call, messages, text)
-            problem = check_reply(text, plan)
-            if problem is None:
-                return
-            yield PhraseReset(offline, f"model reply replaced: {problem}")
+            text = redact("".join(pieces), self.target)
+            self._usage += usage_of_call(self.target, reported[-1] if reported else None, messages, text)
+            self.breaker.succeeded()
+            problem = check_reply(text, plan, lead_in=verbatim is not None)
+            if problem is not None:
+                yield PhraseReset(offline, f"model reply replaced: {problem}")
+            elif verbatim is not None:
+                yield f"\n\n{verbatim}"
             return
         yield PhraseReset(offline, f"model unavailable: {reason}")
 
 
-def _fallback_score(question: Question, answer: str, reason: str) -> AnswerScore:
-    score = score_answer(question, answer)
-    for criterion in score.criteria:
-        criterion.source = "fallback"
-    return score.model_copy(update={"source": "fallback", "fallback_reason": reason})
+def _fallback(score: AnswerScore, reason: str) -> AnswerScore:
+    criteria = [c.model_copy(update={"source": "fallback"}) for c in score.criteria]
+    return score.model_copy(update={"criteria": criteria, "source": "fallback", "fallback_reason": reason})

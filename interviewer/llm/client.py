@@ -1,26 +1,34 @@
-"""The OpenAI client for a target, streaming with usage, and errors as one safe line."""
+"""Calls to a server, shaped the way that server accepts them; usage priced; errors as one safe line.
+
+Servers disagree on the request: reasoning models refuse `max_tokens` and any non-default
+`temperature`, some hosts refuse `stream_options`. Such a refusal is a 400 or 422 that names the
+parameter, so the request is reshaped once, sent again, and the shape is remembered for the
+server and model. A refused request costs no tokens, so it is never counted as spent.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import openai
 from openai import AsyncOpenAI
+from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion
 
-from interviewer.llm.config import ModelTarget
+from interviewer.llm.capabilities import Capabilities, ServerTraits, key_for
+from interviewer.llm.config import NO_KEY, ModelTarget
+from interviewer.models import TokenUsage
+from interviewer.tokens import count_messages, count_tokens
 
-
-@dataclass
-class CallUsage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    reported: bool = False  # False when the server sent no usage and counts were estimated
-
-    def add(self, other: CallUsage) -> None:
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.reported = self.reported or other.reported
+MASK = "***"
+REASONING_BUDGET_FACTOR = 4  # a reasoning model spends most of its completion budget thinking
+REASONING_MIN_TOKENS = 1024
+ADAPTABLE = ("max_tokens", "temperature", "stream_options")
+_NAMED = re.compile(r"\b(" + "|".join(ADAPTABLE) + r")\b")
 
 
 def make_client(target: ModelTarget) -> AsyncOpenAI:
@@ -32,11 +40,39 @@ def make_client(target: ModelTarget) -> AsyncOpenAI:
     )
 
 
-def redact(text: str, target: ModelTarget | None) -> str:
+def _secret(target: ModelTarget | None) -> str:
     secret = target.api_key.get_secret_value() if target is not None else ""
-    if secret and len(secret) >= 6:
-        text = text.replace(secret, "***")
-    return text
+    return secret if len(secret) >= 6 and secret != NO_KEY else ""
+
+
+def redact(text: str, target: ModelTarget | None) -> str:
+    secret = _secret(target)
+    return text.replace(secret, MASK) if secret else text
+
+
+class Redactor:
+    """Hides the API key in streamed text, even when a server's echo of it arrives split across chunks."""
+
+    def __init__(self, target: ModelTarget | None) -> None:
+        self.secret = _secret(target)
+        self._held = ""
+
+    def feed(self, piece: str) -> str:
+        """The part of the text so far that is safe to show; a tail that may begin the key is held back."""
+        if not self.secret:
+            return piece
+        text = (self._held + piece).replace(self.secret, MASK)
+        hold = 0
+        for size in range(min(len(self.secret) - 1, len(text)), 0, -1):
+            if self.secret.startswith(text[-size:]):
+                hold = size
+                break
+        self._held = text[len(text) - hold :]
+        return text[: len(text) - hold]
+
+    def flush(self) -> str:
+        held, self._held = self._held, ""
+        return held
 
 
 def describe_error(exc: BaseException, target: ModelTarget | None = None) -> str:
@@ -71,27 +107,127 @@ def _message(exc: openai.APIStatusError) -> str:
     return exc.message
 
 
-async def stream_text(
-    client: AsyncOpenAI,
-    target: ModelTarget,
-    messages: list[dict[str, str]],
-    temperature: float,
-    usage: CallUsage,
-) -> AsyncIterator[str]:
-    """Yield content deltas; usage is filled in when the server reports it."""
-    stream = await client.chat.completions.create(
-        model=target.model,
-        messages=messages,  # type: ignore[arg-type]
-        temperature=temperature,
-        max_tokens=target.profile.reply_max_tokens,
-        stream=True,
-        stream_options={"include_usage": True},
+def refusal_text(exc: openai.APIStatusError) -> str:
+    """Everything a refusal says, for finding the parameter it names."""
+    body = json.dumps(exc.body) if exc.body is not None else ""
+    return f"{exc.message} {body}"
+
+
+def usage_of_call(
+    target: ModelTarget, reported: CompletionUsage | None, messages: list[dict[str, str]], reply: str
+) -> TokenUsage:
+    """One call's usage, priced: the server's counts, or an estimate marked approximate when it sent none."""
+    if reported is not None:
+        prompt, completion, approximate = reported.prompt_tokens, reported.completion_tokens, False
+    else:
+        prompt = count_messages(messages, target.model).tokens
+        completion = count_tokens(reply, target.model).tokens
+        approximate = True
+    price = target.price
+    cost = (prompt * price.prompt_per_million + completion * price.completion_per_million) / 1_000_000 if price else 0.0
+    return TokenUsage(
+        calls=1,
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        approximate=approximate,
+        estimated_cost_usd=round(cost, 6),
     )
-    async for chunk in stream:
-        if chunk.usage is not None:
-            usage.prompt_tokens += chunk.usage.prompt_tokens
-            usage.completion_tokens += chunk.usage.completion_tokens
-            usage.reported = True
-        for choice in chunk.choices:
-            if choice.delta and choice.delta.content:
-                yield choice.delta.content
+
+
+def _timed_out() -> openai.APITimeoutError:
+    # The deadline spans the client's retries, so no single HTTP request stands behind this error.
+    return openai.APITimeoutError(request=None)  # type: ignore[arg-type]
+
+
+class ModelCaller:
+    """Sends chat requests for one target in the shape its server accepts, learning that shape from refusals."""
+
+    def __init__(self, client: AsyncOpenAI, target: ModelTarget, capabilities: Capabilities) -> None:
+        self.client = client
+        self.target = target
+        self.capabilities = capabilities
+        self.key = key_for(target)
+
+    @property
+    def traits(self) -> ServerTraits:
+        traits = self.capabilities.traits(self.key)
+        if self.target.profile.reasoning:
+            traits = traits.model_copy(update={"token_field": "max_completion_tokens", "temperature": False})
+        return traits
+
+    def shape(
+        self, messages: list[dict[str, str]], *, temperature: float, max_tokens: int, stream: bool, **extra: Any
+    ) -> dict[str, Any]:
+        """The request as this server wants it."""
+        traits = self.traits
+        params: dict[str, Any] = {"model": self.target.model, "messages": messages, **extra}
+        if traits.reasoning:
+            params["max_completion_tokens"] = max(max_tokens * REASONING_BUDGET_FACTOR, REASONING_MIN_TOKENS)
+        else:
+            params["max_tokens"] = max_tokens
+        if traits.temperature:
+            params["temperature"] = temperature
+        if stream:
+            params["stream"] = True
+            if traits.stream_usage:
+                params["stream_options"] = {"include_usage": True}
+        return params
+
+    def _adapt(self, exc: openai.APIStatusError, sent: dict[str, Any]) -> bool:
+        """Reshape after a refusal that names a parameter we can do without; whether anything changed."""
+        if exc.status_code not in (400, 422):
+            return False
+        named = set(_NAMED.findall(refusal_text(exc)))
+        changes: dict[str, object] = {}
+        if "max_tokens" in named and "max_tokens" in sent:
+            changes["token_field"] = "max_completion_tokens"
+        if "temperature" in named and "temperature" in sent:
+            changes["temperature"] = False
+        if "stream_options" in named and "stream_options" in sent:
+            changes["stream_usage"] = False
+        if changes:
+            self.capabilities.update(self.key, **changes)
+        return bool(changes)
+
+    async def _create(self, build: Callable[[], dict[str, Any]]) -> Any:
+        """Send, reshaping after each refusal that names a parameter; the whole call is bounded by one timeout."""
+        for _ in range(len(ADAPTABLE) + 1):
+            params = build()
+            try:
+                # The client's own retries happen inside this bound, so a hanging server costs one timeout.
+                async with asyncio.timeout(self.target.profile.timeout_seconds):
+                    return await self.client.chat.completions.create(**params)
+            except TimeoutError:
+                raise _timed_out() from None
+            except openai.APIStatusError as exc:
+                if not self._adapt(exc, params):
+                    raise
+        raise AssertionError("unreachable: each adaptation removes a parameter")  # pragma: no cover
+
+    async def complete(
+        self, messages: list[dict[str, str]], *, temperature: float, max_tokens: int, **extra: Any
+    ) -> ChatCompletion:
+        response: ChatCompletion = await self._create(
+            lambda: self.shape(messages, temperature=temperature, max_tokens=max_tokens, stream=False, **extra)
+        )
+        return response
+
+    async def stream(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        temperature: float,
+        max_tokens: int,
+        on_usage: Callable[[CompletionUsage], None],
+    ) -> AsyncIterator[str]:
+        """Yield content deltas. Closing or cancelling the iteration closes the stream."""
+        stream = await self._create(
+            lambda: self.shape(messages, temperature=temperature, max_tokens=max_tokens, stream=True)
+        )
+        async with stream:  # the stream reports broken connections and stalls as openai errors
+            async for chunk in stream:
+                if chunk.usage is not None:
+                    on_usage(chunk.usage)
+                for choice in chunk.choices:
+                    if choice.delta and choice.delta.content:
+                        yield choice.delta.content

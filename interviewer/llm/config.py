@@ -18,6 +18,7 @@ from interviewer import paths
 from interviewer.content.problems import format_loc
 
 CONFIG_NAME = "config.toml"
+NO_KEY = "not-needed"  # what the client sends to servers that take no key; not a secret
 LOCAL_PROFILE = "local"
 StructuredMode = Literal["json_schema", "json_object", "plain"]
 
@@ -42,6 +43,13 @@ class Profile(BaseModel):
     max_retries: int = Field(default=2, ge=0, le=10)
     prompt_budget_tokens: int = Field(default=3000, ge=500, description="Most prompt tokens sent per call.")
     reply_max_tokens: int = Field(default=300, ge=16)
+    reasoning: bool | None = Field(
+        default=None,
+        description=(
+            "A reasoning model: send max_completion_tokens with a larger budget and no temperature. "
+            "By default this is learned from the server's refusal and remembered."
+        ),
+    )
     structured_output: StructuredMode | None = Field(
         default=None, description="Force a structured-output mode; by default it is discovered and remembered."
     )
@@ -175,7 +183,7 @@ def resolve_backend(
     if key is None:
         key = os.environ.get("OPENAI_API_KEY")
     # Local servers ignore the key, but the client insists on one.
-    key = key or "not-needed"
+    key = key or NO_KEY
     return ModelTarget(
         name=name or "custom",
         model=chosen_model,

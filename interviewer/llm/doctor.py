@@ -1,26 +1,33 @@
-"""`interviewer doctor`: what a configured server can do, checked step by step."""
+"""`interviewer doctor`: what a configured server can do, checked with the very requests the app sends.
+
+The chat and streaming checks go through the same request shaping as an interviewer turn (token
+field, temperature, stream_options, adapted to the server and remembered), and the structured
+checks send the judge's own response_format: strict json_schema, then json_object in the form the
+server accepts.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 import openai
-from openai import AsyncOpenAI
 from pydantic import BaseModel
 
-from interviewer.llm.capabilities import LADDER, Capabilities
-from interviewer.llm.client import CallUsage, describe_error, stream_text
-from interviewer.llm.config import ModelTarget
-from interviewer.llm.judge import extract_json
+from interviewer.llm.capabilities import LADDER
+from interviewer.llm.client import ModelCaller, describe_error
+from interviewer.llm.config import StructuredMode
+from interviewer.llm.judge import extract_json, response_format
 
 Outcome = Literal["ok", "warn", "fail", "skip"]
-PROBE_SCHEMA = {
+PROBE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"ready": {"type": "boolean"}},
     "required": ["ready"],
     "additionalProperties": False,
 }
+INTERVIEWER_TEMPERATURE = 0.7  # what a persona usually sends, so a refusal of it shows up here
+PROBE_TOKENS = 40
 
 
 class Check(BaseModel):
@@ -35,16 +42,18 @@ class DoctorReport(BaseModel):
     base_url: str | None
     checks: list[Check]
     structured_output: str | None
+    adapted: list[str] = []
 
     @property
     def healthy(self) -> bool:
         return all(c.outcome != "fail" for c in self.checks)
 
 
-async def run_doctor(target: ModelTarget, client: AsyncOpenAI, capabilities: Capabilities) -> DoctorReport:
+async def run_doctor(caller: ModelCaller) -> DoctorReport:
+    target = caller.target
     checks: list[Check] = []
     try:
-        models = [m.id async for m in client.models.list()]
+        models = [m.id async for m in caller.client.models.list()]
         checks.append(Check(name="reachable", outcome="ok", detail=f"{len(models)} model(s) listed"))
         listed = target.model in models
         checks.append(
@@ -58,58 +67,75 @@ async def run_doctor(target: ModelTarget, client: AsyncOpenAI, capabilities: Cap
         checks.append(Check(name="reachable", outcome="fail", detail=describe_error(exc, target)))
         skipped = ["model listed", "chat", "streaming", *(f"structured: {m}" for m in LADDER)]
         checks += [Check(name=n, outcome="skip", detail="server not reachable") for n in skipped]
-        return _report(target, checks, None)
+        return _report(caller, checks, None)
 
     messages = [{"role": "user", "content": "Reply with the single word: ready"}]
     try:
-        reply = await client.chat.completions.create(model=target.model, messages=messages, max_tokens=8)  # type: ignore[arg-type]
+        reply = await caller.complete(
+            messages, temperature=INTERVIEWER_TEMPERATURE, max_tokens=target.profile.reply_max_tokens
+        )
         text = (reply.choices[0].message.content or "").strip() if reply.choices else ""
         checks.append(Check(name="chat", outcome="ok", detail=f"replied {text[:40]!r}"))
     except openai.APIError as exc:
         checks.append(Check(name="chat", outcome="fail", detail=describe_error(exc, target)))
 
     try:
-        pieces = [p async for p in stream_text(client, target, messages, 0.0, CallUsage())]
-        outcome: Outcome = "ok" if len(pieces) >= 1 else "warn"
-        checks.append(Check(name="streaming", outcome=outcome, detail=f"{len(pieces)} chunk(s)"))
+        usage_seen: list[object] = []
+        pieces = [
+            piece
+            async for piece in caller.stream(
+                messages,
+                temperature=INTERVIEWER_TEMPERATURE,
+                max_tokens=target.profile.reply_max_tokens,
+                on_usage=usage_seen.append,
+            )
+        ]
+        outcome: Outcome = "ok" if pieces else "warn"
+        usage = "usage reported" if usage_seen else "no usage reported (counts are estimated)"
+        checks.append(Check(name="streaming", outcome=outcome, detail=f"{len(pieces)} chunk(s), {usage}"))
     except openai.APIError as exc:
         checks.append(Check(name="streaming", outcome="fail", detail=describe_error(exc, target)))
 
-    working: str | None = None
+    working: StructuredMode | None = None
     for mode in LADDER:
-        detail = await _try_structured(client, target, mode)
+        detail = await _try_structured(caller, mode)
         if detail is None:
             checks.append(Check(name=f"structured: {mode}", outcome="ok", detail="valid JSON that fits the schema"))
             if working is None:
                 working = mode
-                capabilities.remember(Capabilities.key(target.base_url, target.model), mode)
+                caller.capabilities.remember(caller.key, mode)
         else:
             checks.append(Check(name=f"structured: {mode}", outcome="warn", detail=detail))
     if working is None:
         checks.append(Check(name="judge", outcome="fail", detail="no structured-output mode works; scores fall back"))
-    return _report(target, checks, working)
+    return _report(caller, checks, working)
 
 
-async def _try_structured(client: AsyncOpenAI, target: ModelTarget, mode: str) -> str | None:
-    """None if the mode produced schema-valid JSON, else why not."""
+async def _try_structured(caller: ModelCaller, mode: StructuredMode) -> str | None:
+    """None if the mode produced schema-valid JSON, else why not. The request is the judge's own."""
+
     prompt = "Is the service ready? Answer with a JSON object."
-    extra: dict = {}
-    if mode == "json_schema":
-        extra["response_format"] = {"type": "json_schema", "json_schema": {"name": "probe", "schema": PROBE_SCHEMA}}
-    else:
+    if mode != "json_schema":
         prompt += f" It must match this JSON Schema: {json.dumps(PROBE_SCHEMA)}"
-        if mode == "json_object":
-            extra["response_format"] = {"type": "json_object", "schema": PROBE_SCHEMA}
-    try:
-        reply = await client.chat.completions.create(
-            model=target.model,
-            messages=[{"role": "user", "content": prompt}],
-            temperature=0,
-            max_tokens=40,
-            **extra,
-        )
-    except openai.APIError as exc:
-        return describe_error(exc, target)
+    messages = [{"role": "user", "content": prompt}]
+    with_schema = caller.traits.json_object_schema
+    while True:
+        extra: dict[str, Any] = {}
+        form = response_format(mode, PROBE_SCHEMA, with_schema=with_schema)
+        if form is not None:
+            extra["response_format"] = form
+        try:
+            reply = await caller.complete(messages, temperature=0, max_tokens=PROBE_TOKENS, **extra)
+            break
+        except openai.APIStatusError as exc:
+            if mode == "json_object" and with_schema and exc.status_code in (400, 422):
+                with_schema = False  # the judge does the same: try the form without the schema key
+                continue
+            return describe_error(exc, caller.target)
+        except openai.APIError as exc:
+            return describe_error(exc, caller.target)
+    if mode == "json_object" and not with_schema:
+        caller.capabilities.update(caller.key, json_object_schema=False)
     text = reply.choices[0].message.content or "" if reply.choices else ""
     try:
         data = json.loads(extract_json(text))
@@ -120,9 +146,15 @@ async def _try_structured(client: AsyncOpenAI, target: ModelTarget, mode: str) -
     return None
 
 
-def _report(target: ModelTarget, checks: list[Check], working: str | None) -> DoctorReport:
+def _report(caller: ModelCaller, checks: list[Check], working: str | None) -> DoctorReport:
+    target = caller.target
     return DoctorReport(
-        profile=target.name, model=target.model, base_url=target.base_url, checks=checks, structured_output=working
+        profile=target.name,
+        model=target.model,
+        base_url=target.base_url,
+        checks=checks,
+        structured_output=working,
+        adapted=caller.traits.adapted(),
     )
 
 
@@ -135,5 +167,6 @@ def render_table(report: DoctorReport) -> str:
     ]
     lines += [f"{c.name:<{width}}  {c.outcome.upper():<6}  {c.detail}" for c in report.checks]
     lines.append("")
+    lines.append(f"requests adapted: {', '.join(report.adapted) or 'none (plain OpenAI-compatible requests)'}")
     lines.append(f"judge will use: {report.structured_output or 'offline fallback'}")
     return "\n".join(lines)

@@ -1,4 +1,10 @@
-"""Checks on a model's interviewer turn, done in code; a turn that fails is replaced offline."""
+"""Checks on a model's interviewer turn, done in code; a turn that fails is replaced offline.
+
+The rules aim at what a model gets wrong (revealing the rubric or a score, answering its own
+question, stacking questions, rambling) without rejecting what good interviewers say: the
+rubric's own probes and the scripted questions pass, and that is measured on a corpus in the
+tests (under 2% rejected).
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,43 @@ import re
 
 from interviewer.plans import Plan
 
-MAX_WORDS = 90  # beyond the scripted prompt, for question turns
+MAX_WORDS = 90
+MAX_LEAD_IN_WORDS = 40
+MAX_QUESTIONS = 2  # "Would you add swap here? What's the downside?" is one line of inquiry; three is a list
+MAX_WORDS_AFTER_QUESTION = 12
 _REVEALS = re.compile(
-    r"\b[1-5]\s*(?:/|out of)\s*5\b|\brubric\b|\bcriteri(?:on|a)\b|\b(?:your|the)\s+score\b|\bscored\b|"
-    r"\blevel\s+[1-5]\b|\bpoints?\s+for\b",
+    r"\b[1-5]\s*(?:/|out of)\s*5\b|\brubric\b|\byour\s+(?:score|grade|level)\b|\blevel\s+[1-5]\b|"
+    r"\b(?:you|this answer|that answer)\s+(?:scored?|gets?|earned?)\s+(?:a\s+)?[1-5]\b|\bpoints?\s+for\b|"
+    r"\bI(?:'d| would)\s+(?:score|grade|rate)\s+(?:you|this|that)\b|\b(?:grading|scoring)\s+(?:criteria|guide)\b",
     re.IGNORECASE,
 )
 _SELF_ANSWER = re.compile(
-    r"\b(?:the (?:right|correct|best) answer (?:is|would be)|a (?:good|strong) answer (?:is|would)|"
-    r"you (?:should|could) say|the answer is|for example,? you (?:could|would) (?:say|answer))\b",
+    r"\b(?:the\s+(?:right|correct|best|expected)\s+answer\s+(?:is|would\s+be)|a\s+(?:good|strong)\s+answer\s+"
+    r"(?:is|would)|you\s+(?:should|could)\s+say|here(?:'s|\s+is)\s+the\s+answer|"
+    r"for\s+example,?\s+you\s+(?:could|would)\s+(?:say|answer))\b",
     re.IGNORECASE,
 )
+# A request is a question too: "Walk me through the merge.", "Give me an example."
+_REQUEST = re.compile(
+    r"\b(?:walk|talk|take)\s+me\s+through\b|\b(?:give|tell|show)\s+me\b|^(?:now\s+)?(?:explain|describe|write|"
+    r"implement|design|pick|sketch|estimate|derive|compute|name|list)\b|\b(?:please|now)\s+(?:explain|describe|"
+    r"write|implement|design|pick|sketch)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!]\s+)(\w[^.!?]*)", re.MULTILINE)
 ASKS = ("question", "follow_up")
 
 
-def check_reply(text: str, plan: Plan) -> str | None:
-    """The first rule the reply breaks, or None when it is fine."""
+def check_reply(text: str, plan: Plan, *, lead_in: bool = False) -> str | None:
+    """The first rule the reply breaks, or None when it is fine.
+
+    With `lead_in`, the text is only the words before a scripted question that is shown verbatim after it.
+    """
     stripped = text.strip()
     if not stripped:
         return "empty reply"
     words = len(stripped.split())
-    allowed = MAX_WORDS + (len((plan.prompt or "").split()) if plan.kind == "question" else 0)
+    allowed = MAX_LEAD_IN_WORDS if lead_in else MAX_WORDS
     if words > allowed:
         return f"too long ({words} words, at most {allowed})"
     if _REVEALS.search(stripped):
@@ -34,28 +56,22 @@ def check_reply(text: str, plan: Plan) -> str | None:
     if _SELF_ANSWER.search(stripped):
         return "answers its own question"
     questions = stripped.count("?")
+    if lead_in:
+        return "asks a question before the scripted one" if questions else None
     if plan.kind in ASKS:
-        scripted = (plan.prompt or "").count("?") if plan.kind == "question" else 0
-        if questions == 0:
+        if questions == 0 and not _is_request(stripped):
             return "asks no question"
-        if questions > max(1, scripted):
+        if questions > MAX_QUESTIONS:
             return f"asks {questions} questions in one turn"
-        tail = stripped[stripped.rfind("?") + 1 :].strip()
-        if len(tail.split()) > 12:
+        tail = stripped[stripped.rfind("?") + 1 :].strip() if questions else ""
+        if len(tail.split()) > MAX_WORDS_AFTER_QUESTION:
             return "keeps talking after its question (answers it)"
     elif plan.kind == "wrap_up" and questions > 1:
         return "asks questions while closing"
-    elif plan.kind in ("hint", "hint_refusal") and questions > 1:
+    elif plan.kind in ("hint", "hint_refusal") and questions > MAX_QUESTIONS:
         return f"asks {questions} questions in one turn"
-    if plan.kind == "question" and plan.prompt and not _keeps_prompt(stripped, plan.prompt):
-        return "drops the scripted question"
     return None
 
 
-def _keeps_prompt(text: str, prompt: str) -> bool:
-    """A rephrased scripted question must keep most of its content words."""
-    content = {w for w in re.findall(r"[a-z0-9]{5,}", prompt.lower())}
-    if not content:
-        return True
-    kept = {w for w in re.findall(r"[a-z0-9]{5,}", text.lower())} & content
-    return len(kept) >= 0.5 * len(content)
+def _is_request(text: str) -> bool:
+    return any(_REQUEST.search(sentence) for sentence in _SENTENCE_START.findall(text))

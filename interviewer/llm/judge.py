@@ -1,28 +1,30 @@
 """Scores an answer with a model: structured output down a ladder, checked quotes, code totals.
 
-json_schema -> json_object with the schema in the prompt -> plain instructions with JSON
-extraction; each with one repair retry. Whatever the model says, levels are validated, quotes
-are checked against the answer, and the overall is computed in code.
+json_schema -> json_object (with the schema where the server accepts it) -> plain instructions
+with JSON extraction; each with one repair retry. Only a server's refusal of a mode moves the
+remembered mode down; a bad reply is repaired or tried one step lower for that answer only.
+Whatever the model says, levels are validated, quotes are checked against the candidate's
+replies, and the overall is computed in code.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import openai
-from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, Field, ValidationError
 
-from interviewer.llm.capabilities import Capabilities
-from interviewer.llm.client import CallUsage, describe_error
-from interviewer.llm.config import ModelTarget, StructuredMode
+from interviewer.llm.client import ModelCaller, describe_error, refusal_text
+from interviewer.llm.config import StructuredMode
 from interviewer.llm.evidence import locate
 from interviewer.llm.prompts import judge_messages
 from interviewer.models import AnswerScore, CriterionScore, Question
+from interviewer.threads import AnswerThread
 
+Spend = Callable[[list[dict[str, str]], ChatCompletion], None]  # records one answered call's usage
 MAX_QUOTES = 3
 JUDGE_TOKENS_PER_CRITERION = 220
 
@@ -101,14 +103,7 @@ def parse_reply(text: str, question: Question) -> JudgeReply:
     return reply
 
 
-@dataclass
-class Judgement:
-    score: AnswerScore
-    mode: StructuredMode
-    dropped_quotes: int
-
-
-def to_score(question: Question, reply: JudgeReply, answer: str) -> tuple[AnswerScore, int]:
+def to_score(question: Question, reply: JudgeReply, answer: str) -> AnswerScore:
     by_id = reply.criteria
     dropped = 0
     scores: list[CriterionScore] = []
@@ -133,57 +128,67 @@ def to_score(question: Question, reply: JudgeReply, answer: str) -> tuple[Answer
             )
         )
     flags = ["quotes_dropped"] if dropped else []
-    return AnswerScore(question_id=question.id, criteria=scores, source="llm", flags=flags), dropped
+    return AnswerScore(question_id=question.id, criteria=scores, source="llm", flags=flags)
 
 
 def _is_unsupported(exc: openai.APIStatusError) -> bool:
     """A server refusing the response_format itself, as opposed to failing in general."""
-    text = json.dumps(exc.body) if exc.body is not None else exc.message
-    mentions = re.search(r"response_format|json_schema|json_object|schema|grammar", text, re.IGNORECASE)
+    mentions = re.search(r"response_format|json_schema|json_object|schema|grammar", refusal_text(exc), re.IGNORECASE)
     return exc.status_code in (400, 404, 415, 422) or (exc.status_code == 500 and mentions is not None)
 
 
+def response_format(mode: StructuredMode, schema: dict[str, Any], *, with_schema: bool) -> dict[str, Any] | None:
+    """The response_format a mode sends: strict json_schema, or json_object with the schema when accepted."""
+    if mode == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": "rubric_scores", "schema": schema, "strict": True}}
+    if mode == "json_object":
+        # llama.cpp's server turns a schema given here into a grammar; OpenAI and others refuse the key.
+        return {"type": "json_object", "schema": schema} if with_schema else {"type": "json_object"}
+    return None
+
+
 class Judge:
-    def __init__(self, client: AsyncOpenAI, target: ModelTarget, capabilities: Capabilities) -> None:
-        self.client = client
-        self.target = target
-        self.capabilities = capabilities
-        self.key = Capabilities.key(target.base_url, target.model)
+    def __init__(self, caller: ModelCaller) -> None:
+        self.caller = caller
+        self.target = caller.target
+        self.capabilities = caller.capabilities
+        self.key = caller.key
 
     def modes(self) -> tuple[StructuredMode, ...]:
         forced = self.target.profile.structured_output
         return (forced,) if forced else self.capabilities.ladder(self.key)
 
-    async def judge(self, question: Question, answer: str, usage: CallUsage) -> Judgement:
+    async def judge(self, question: Question, thread: AnswerThread, spend: Spend) -> AnswerScore:
         schema = reply_schema(question)
         problems: list[str] = []
-        for mode in self.modes():
+        modes = self.modes()
+        for index, mode in enumerate(modes):
             try:
-                reply = await self._try_mode(mode, question, answer, schema, usage)
+                reply = await self._try_mode(mode, question, thread, schema, spend)
             except ModeUnsupported as exc:
                 problems.append(f"{mode}: {exc}")
+                # Only a refusal moves the remembered mode down; a bad reply never does.
+                if not self.target.profile.structured_output and index + 1 < len(modes):
+                    self.capabilities.remember(self.key, modes[index + 1])
                 continue
             except (ValidationError, ValueError) as exc:
                 problems.append(f"{mode}: invalid reply after a repair retry ({_short(exc)})")
                 continue
-            if not self.target.profile.structured_output:
-                self.capabilities.remember(self.key, mode)
-            score, dropped = to_score(question, reply, answer)
-            return Judgement(score, mode, dropped)
+            return to_score(question, reply, thread.text())
         raise JudgeFailed("; ".join(problems) or "no structured-output mode worked")
 
     async def _try_mode(
-        self, mode: StructuredMode, question: Question, answer: str, schema: dict[str, Any], usage: CallUsage
+        self, mode: StructuredMode, question: Question, thread: AnswerThread, schema: dict[str, Any], spend: Spend
     ) -> JudgeReply:
         messages = judge_messages(
             question,
-            answer,
+            thread,
             schema,
             schema_in_prompt=mode != "json_schema",
             budget=self.target.profile.prompt_budget_tokens,
             model=self.target.model,
         )
-        text = await self._complete(mode, messages, schema, question, usage)
+        text = await self._complete(mode, messages, schema, question, spend)
         try:
             return parse_reply(text, question)
         except (ValidationError, ValueError) as exc:
@@ -196,7 +201,7 @@ class Judge:
                     "Reply again with the corrected JSON object only.",
                 },
             ]
-            return parse_reply(await self._complete(mode, repair, schema, question, usage), question)
+            return parse_reply(await self._complete(mode, repair, schema, question, spend), question)
 
     async def _complete(
         self,
@@ -204,37 +209,46 @@ class Judge:
         messages: list[dict[str, str]],
         schema: dict[str, Any],
         question: Question,
-        usage: CallUsage,
+        spend: Spend,
     ) -> str:
-        extra: dict[str, Any] = {}
-        if mode == "json_schema":
-            extra["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "rubric_scores", "schema": schema, "strict": True},
-            }
-        elif mode == "json_object":
-            # llama.cpp's server turns a schema given here into a grammar; others ignore it.
-            extra["response_format"] = {"type": "json_object", "schema": schema}
-        try:
-            response = await self.client.chat.completions.create(
-                model=self.target.model,
-                messages=messages,  # type: ignore[arg-type]
-                temperature=0,
-                max_tokens=JUDGE_TOKENS_PER_CRITERION * len(question.criteria) + 100,
-                **extra,
-            )
-        except openai.APIStatusError as exc:
-            if mode != "plain" and _is_unsupported(exc):
-                raise ModeUnsupported(describe_error(exc, self.target)) from exc
-            raise
-        if response.usage is not None:
-            usage.prompt_tokens += response.usage.prompt_tokens
-            usage.completion_tokens += response.usage.completion_tokens
-            usage.reported = True
-        content = response.choices[0].message.content if response.choices else None
+        cap = JUDGE_TOKENS_PER_CRITERION * len(question.criteria) + 100
+        response = await self._request(mode, messages, schema, cap)
+        spend(messages, response)
+        choice = response.choices[0] if response.choices else None
+        if choice is not None and choice.finish_reason == "length":
+            # A reply cut off by the cap is not the server's fault nor the mode's: allow more room once.
+            response = await self._request(mode, messages, schema, cap * 2)
+            spend(messages, response)
+            choice = response.choices[0] if response.choices else None
+            if choice is not None and choice.finish_reason == "length":
+                raise JudgeFailed(f"the judge's reply was cut off at {cap * 2} tokens, twice the usual room")
+        content = choice.message.content if choice is not None else None
         if not content:
             raise ValueError("the reply was empty")
         return content
+
+    async def _request(
+        self, mode: StructuredMode, messages: list[dict[str, str]], schema: dict[str, Any], cap: int
+    ) -> ChatCompletion:
+        with_schema = self.caller.traits.json_object_schema
+        while True:
+            extra: dict[str, Any] = {}
+            form = response_format(mode, schema, with_schema=with_schema)
+            if form is not None:
+                extra["response_format"] = form
+            try:
+                response = await self.caller.complete(messages, temperature=0, max_tokens=cap, **extra)
+            except openai.APIStatusError as exc:
+                if mode == "json_object" and with_schema and exc.status_code in (400, 422):
+                    # Some servers refuse only the schema key: send the plain form, and remember it if it works.
+                    with_schema = False
+                    continue
+                if mode != "plain" and _is_unsupported(exc):
+                    raise ModeUnsupported(describe_error(exc, self.target)) from exc
+                raise
+            if mode == "json_object" and not with_schema:
+                self.capabilities.update(self.key, json_object_schema=False)
+            return response
 
 
 def _short(exc: Exception) -> str:

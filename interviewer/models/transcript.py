@@ -68,12 +68,24 @@ class Backend(BaseModel):
 
 
 class TokenUsage(BaseModel):
+    """Tokens and cost of model calls; the one usage type, from a single call up to a whole interview."""
+
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     candidate_tokens: int = 0
-    approximate: bool = False
+    approximate: bool = Field(default=False, description="Some counts were estimated: the server reported none.")
     estimated_cost_usd: float = 0.0
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            calls=self.calls + other.calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            candidate_tokens=self.candidate_tokens + other.candidate_tokens,
+            approximate=self.approximate or other.approximate,
+            estimated_cost_usd=round(self.estimated_cost_usd + other.estimated_cost_usd, 6),
+        )
 
 
 class QuestionResult(BaseModel):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from interviewer.brain import PhraseReset
 from interviewer.llm.brain import LLMBrain
-from interviewer.session import InterviewSession, Reset, Token
+from interviewer.session import InterviewSession, Token
 from tests.fakes.openai_server import Drop, Hang, Reply, Status, Stream
 from tests.llm_helpers import API_KEY, Script, capabilities, is_judge, judge_json, target_for
 
@@ -39,14 +40,15 @@ def last_interviewer(session):
 
 
 async def test_interviewer_turns_stream_token_by_token(small_library, store, fake_server, llm_brain):
-    fake_server.handler = Script(question_lookup_for(small_library))
+    fake_server.handler = Script(question_lookup_for(small_library), lead_in="Let's start with the first question.")
     session, events = await start(small_library, llm_brain, store)
     tokens = [e for e in events if isinstance(e, Token)]
     assert len(tokens) > 3  # streamed in pieces, not one block
     turn = last_interviewer(session)
     assert turn.phrasing == "llm"
     assert turn.text == "".join(t.text for t in tokens).strip()
-    assert "Prompt for q1?" in turn.text
+    # The model writes the lead-in; the scripted question follows word for word.
+    assert turn.text == "Let's start with the first question.\n\nPrompt for q1?"
 
 
 async def test_engine_still_decides_and_the_model_phrases_the_metric_follow_up(
@@ -67,7 +69,7 @@ async def test_engine_still_decides_and_the_model_phrases_the_metric_follow_up(
     ("reply", "reason"),
     [
         ("Good answer, that is a 4/5. Why DAU?", "mentions scores"),
-        ("Why DAU? And why retention?", "asks 2 questions"),
+        ("Why DAU? And why retention? And why not WAU?", "asks 3 questions"),
         ("Why DAU? Because it is daily, and a weekly count would hide churn in the middle of the week.", "answers"),
         ("That's interesting.", "asks no question"),
         (" ".join(["word"] * 120) + "?", "too long"),
@@ -83,7 +85,7 @@ async def test_replies_that_break_a_guardrail_are_replaced_offline(
     assert turn.phrasing == "fallback"
     assert reason in turn.note
     assert turn.text.startswith("Push:")  # the offline persona's words
-    assert any(isinstance(e, Reset) for e in events)
+    assert any(isinstance(e, PhraseReset) for e in events)
 
 
 async def test_a_stream_dropped_midway_is_retried(small_library, store, fake_server, llm_brain):
@@ -101,7 +103,7 @@ async def test_a_stream_dropped_midway_is_retried(small_library, store, fake_ser
     assert turn.phrasing == "llm"
     assert turn.text == "Why DAU rather than WAU?"
     assert "stream broke" in turn.note
-    assert any(isinstance(e, Reset) and e.text == "" for e in events)
+    assert any(isinstance(e, PhraseReset) and e.text == "" for e in events)
 
 
 async def test_a_stream_that_keeps_breaking_falls_back_and_keeps_the_answer(
@@ -124,7 +126,7 @@ async def test_a_stream_that_keeps_breaking_falls_back_and_keeps_the_answer(
 
 
 async def test_rate_limit_with_retry_after_is_retried_by_the_client(small_library, store, fake_server, llm_brain):
-    fake_server.enqueue(Status(429, headers={"retry-after": "0"}), Reply("Let's begin. Prompt for q1?"))
+    fake_server.enqueue(Status(429, headers={"retry-after": "0"}), Reply("Let's begin."))
     session, _ = await start(small_library, llm_brain, store)
     assert last_interviewer(session).phrasing == "llm"
 
@@ -159,7 +161,7 @@ async def test_connection_dropped_before_any_reply_falls_back(small_library, sto
 async def test_usage_and_cost_are_recorded_in_the_transcript(small_library, store, fake_server, tmp_path):
     brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
     fake_server.handler = Script(question_lookup_for(small_library))
-    session = InterviewSession.create(small_library, "test-round", None, brain, store, price=brain.target.price)
+    session = InterviewSession.create(small_library, "test-round", None, brain, store)
     async for _ in session.open():
         pass
     await submit(session, ANSWER)
