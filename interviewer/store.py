@@ -223,7 +223,13 @@ class TranscriptStore:
                 ) from None
             self._locks[transcript.id] = fd
             self._remove_temp_files(transcript.id)
-        self._refuse_stale(transcript.id, path)
+            try:
+                self._refuse_stale(transcript.id, path)
+            except TranscriptError:
+                self.release(transcript.id)  # a refused writer leaves the interview free for others
+                raise
+        else:
+            self._refuse_stale(transcript.id, path)
 
     def release(self, transcript_id: str) -> None:
         fd = self._locks.pop(transcript_id, None)
