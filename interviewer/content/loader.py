@@ -81,7 +81,7 @@ def _validate(model: type[Model], path: Path, layer: Layer) -> Model | None:
     try:
         doc = read_yaml(path)
     except YamlSyntaxError as exc:
-        layer.problems.append(Problem(path, exc.message, line=exc.line))
+        layer.problems.append(Problem(path, exc.message, line=exc.line, field=exc.field))
         return None
     if not isinstance(doc.data, dict):
         layer.problems.append(Problem(path, "expected a mapping of fields at the top level", line=1))

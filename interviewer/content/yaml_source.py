@@ -1,4 +1,10 @@
-"""Read YAML while keeping line numbers, so errors can point at the offending line."""
+"""Read YAML while keeping line numbers, so errors can point at the offending line.
+
+Content files come from users, so reading one is bounded before anything is built from it: its
+size, how deeply it nests (deep nesting would overflow the stack of the node builder) and how many
+nodes its aliases expand to (a "billion laughs" file is small on disk and huge in memory). A key
+given twice in one mapping is refused rather than letting the last one silently win.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from interviewer.content.problems import format_loc
+
+# The largest built-in file is under 10 KB and about 600 nodes; these leave ample room for real content.
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 50_000
 
 
 @dataclass(frozen=True)
@@ -45,22 +58,103 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, path: Path, line: int | None, message: str) -> None:
+    """A file that cannot be used as content; `field` names where in it, when that is known."""
+
+    def __init__(self, path: Path, line: int | None, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.path = path
         self.line = line
         self.message = message
+        self.field = field
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise YamlSyntaxError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlSyntaxError(path, None, f"file is larger than the limit of {MAX_FILE_BYTES // 1024} KB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlSyntaxError(path, line, "not UTF-8 text") from None
+
+
+def _check_shape(path: Path, text: str) -> None:
+    """Walk the parser's events (which needs no recursion) to bound nesting and alias expansion."""
+    loader = _LOADER(text)
+    # One [expanded node count, anchor] per open collection; anchors map to their expanded size.
+    open_nodes: list[list[Any]] = []
+    anchors: dict[str, int] = {}
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_nodes) >= MAX_DEPTH:
+                    raise YamlSyntaxError(path, line, f"nested more than {MAX_DEPTH} levels deep")
+                open_nodes.append([1, event.anchor])
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                size, anchor = open_nodes.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                size, anchor = 1, event.anchor
+            elif isinstance(event, yaml.AliasEvent):
+                size, anchor = anchors.get(event.anchor, 1), None
+            else:
+                continue
+            if anchor is not None:
+                anchors[anchor] = size
+            total = size + (open_nodes[-1][0] if open_nodes else 0)
+            if total > MAX_NODES:
+                raise YamlSyntaxError(path, line, f"aliases expand to more than {MAX_NODES} nodes")
+            if open_nodes:
+                open_nodes[-1][0] = total
+    except yaml.YAMLError:
+        return  # composing reports syntax errors with their line
+    finally:
+        loader.dispose()
+
+
+def _check_duplicate_keys(path: Path, root: yaml.Node) -> None:
+    """The first key given twice in one mapping; each shared (aliased) node is visited once."""
+    pending: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())]
+    visited: set[int] = set()
+    while pending:
+        node, loc = pending.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                if isinstance(key_node, yaml.ScalarNode) and key in first_line:
+                    raise YamlSyntaxError(
+                        path,
+                        key_node.start_mark.line + 1,
+                        f"duplicate key '{key}' (first given on line {first_line[key]})",
+                        field=format_loc((*loc, key)),
+                    )
+                first_line.setdefault(key, key_node.start_mark.line + 1)
+                pending.append((value_node, (*loc, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend((item, (*loc, index)) for index, item in enumerate(node.value))
 
 
 def read_yaml(path: Path) -> YamlDocument:
     """Parse once into both plain data and the node tree that carries positions."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise YamlSyntaxError(path, None, f"cannot read file: {exc}") from exc
+    text = _read_text(path)
+    _check_shape(path, text)
     loader = _LOADER(text)
+    root: yaml.Node | None = None
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _check_duplicate_keys(path, root)
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -69,6 +163,8 @@ def read_yaml(path: Path) -> YamlDocument:
         raise YamlSyntaxError(path, line, f"YAML syntax error: {problem}") from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, None, f"YAML syntax error: {exc}") from exc
+    except ValueError as exc:  # a value YAML accepts but Python will not build, such as a 10,000-digit number
+        raise YamlSyntaxError(path, root.start_mark.line + 1 if root else None, f"unusable value: {exc}") from exc
     finally:
         loader.dispose()
     return YamlDocument(path=path, data=data, root=root)

@@ -174,3 +174,98 @@ def test_rounds_are_listed_in_their_declared_order(builtin_library):
     assert list(builtin_library.rounds)[:2] == ["ds-round-1", "ds-round-2"]
     orders = [r.order for r in builtin_library.rounds.values()]
     assert orders == sorted(orders)
+
+
+# --- limits on content files: size, nesting, alias expansion, duplicate keys -----------------------
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    """A one-line sequence whose aliases expand to 10**levels nodes: a few hundred bytes on disk."""
+    chain = ["&l0 [x, x, x, x, x, x, x, x, x, x]"]
+    chain += [f"&l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return f"[{', '.join(chain)}]"
+
+
+def _question_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (BUILTIN / "rubrics" / "ml-scientist" / "mls-jump-game.yaml").read_text()
+    assert old in text
+    return write(tmp_path / "content" / "rubrics" / "ml-scientist" / "mls-jump-game.yaml", text.replace(old, new, 1))
+
+
+def _only_problem(tmp_path: Path):
+    with pytest.raises(ContentError) as caught:
+        load_library(extra=[tmp_path / "content"])
+    [problem] = caught.value.problems
+    return problem
+
+
+def test_an_alias_bomb_in_a_fixture_is_refused_with_its_line(tmp_path, capsys):
+    path = _question_with(tmp_path, "expected: true", f"expected: {_alias_bomb()}")
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "&l0" in text)
+    problem = _only_problem(tmp_path)
+    assert (problem.path, problem.line) == (path, line)
+    assert "aliases expand to more than" in problem.message
+    assert main(["check", str(tmp_path / "content")]) == 2
+    assert f"{path}:{line}: aliases expand to more than" in capsys.readouterr().out
+
+
+def test_a_few_aliases_are_still_fine(tmp_path):
+    _question_with(tmp_path, "expected: true", "expected: &yes true\n        hidden: *yes")
+    assert "mls-jump-game" in load_library(extra=[tmp_path / "content"]).questions
+
+
+def test_deep_nesting_is_refused_without_recursion(tmp_path):
+    depth = 100_000
+    path = _question_with(tmp_path, "expected: true", f"expected: {'[' * depth}{']' * depth}")
+    problem = _only_problem(tmp_path)
+    assert problem.path == path and problem.line is not None
+    assert "nested more than" in problem.message
+
+
+def test_a_duplicate_key_names_file_line_and_field(tmp_path):
+    path = copy_persona(tmp_path, **{"follow_up_budget: 3": "follow_up_budget: 3\nfollow_up_budget: 9"})
+    line = [i for i, text in enumerate(path.read_text().splitlines(), 1) if "follow_up_budget" in text][1]
+    problem = _only_problem(tmp_path)
+    assert str(problem) == (
+        f"{path}:{line}: follow_up_budget: duplicate key 'follow_up_budget' (first given on line {line - 1})"
+    )
+
+
+def test_a_nested_duplicate_key_names_the_nested_field(tmp_path):
+    copy_persona(tmp_path, **{"temperature: 0.4": "temperature: 0.4\n  temperature: 0.9"})
+    assert _only_problem(tmp_path).field == "llm.temperature"
+
+
+def test_an_oversized_file_is_refused_without_being_parsed(tmp_path):
+    copy_persona(tmp_path, **{"praise: false": f"praise: false\n# {'x' * 600_000}"})
+    assert "larger than the limit" in _only_problem(tmp_path).message
+
+
+def test_a_number_python_will_not_build_is_a_problem_not_a_traceback(tmp_path):
+    copy_persona(tmp_path, **{"follow_up_budget: 3": f"follow_up_budget: {'9' * 5000}"})
+    assert "unusable value" in _only_problem(tmp_path).message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("expected: true", f"expected: {_alias_bomb()}"),
+        ("expected: true", f"expected: {'[' * 100_000}{']' * 100_000}"),
+        ("expected: true", "expected: true\n        expected: false"),
+    ],
+    ids=["alias-bomb", "deep-nesting", "duplicate-key"],
+)
+@pytest.mark.parametrize("command", [["check"], ["score", "--question", "mls-jump-game", "--answer", "x"]])
+def test_check_and_score_exit_2_with_one_line_and_no_traceback(tmp_path, old, new, command):
+    path = _question_with(tmp_path, old, new)
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "--content", str(tmp_path / "content"), *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "MemoryError" not in output
+    assert [line for line in output.splitlines() if str(path) in line] != []
