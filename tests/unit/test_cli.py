@@ -171,3 +171,101 @@ def test_score_json_includes_the_run_for_code_questions(capsys):
     assert score["run"]["status"] == "failed"
     decided = [c for c in score["criteria"] if c["source"] == "execution"]
     assert len(decided) == 1 and decided[0]["level"] <= 2
+
+
+# --- global options, secrets -------------------------------------------------------------------
+
+SECRET = "sk-do-not-print-4f1c2b"
+
+
+def test_global_options_work_after_the_command(tmp_path, capsys):
+    answers = write_answers(tmp_path, "/end")
+    where = tmp_path / "after"
+    argv = ["run", "--round", "sre", "--answers", str(answers), "--json", "--transcripts", str(where)]
+    argv += ["--model", "m", "--api-key", SECRET, "--offline"]
+    result = run_json(capsys, *argv)
+    assert Path(result["path"]).parent == where
+
+
+def test_content_folders_before_and_after_the_command_are_all_used(tmp_path, capsys):
+    from interviewer import paths
+
+    for name in ("before", "after"):
+        persona = (paths.builtin_content_dir() / "personas" / "casual.yaml").read_text()
+        target = tmp_path / name / "personas" / f"{name}.yaml"
+        target.parent.mkdir(parents=True)
+        target.write_text(persona.replace("id: casual", f"id: {name}", 1))
+    answers = write_answers(tmp_path, "/end")
+    for persona in ("before", "after"):
+        argv = ["--content", str(tmp_path / "before"), "run", "--round", "sre", "--persona", persona]
+        result = run_json(capsys, *argv, "--answers", str(answers), "--json", "--content", str(tmp_path / "after"))
+        assert result["status"] == "completed"
+
+
+def test_an_option_after_the_command_does_not_reset_one_before_it(tmp_path, capsys):
+    answers = write_answers(tmp_path, "/end")
+    where = tmp_path / "before"
+    result = run_json(capsys, "--transcripts", str(where), "run", "--round", "sre", "--answers", str(answers), "--json")
+    assert Path(result["path"]).parent == where
+
+
+@pytest.mark.parametrize(
+    "key_args",
+    [["--api-key", SECRET], [f"--api-key={SECRET}"], ["--api", SECRET]],
+    ids=["separate", "equals", "abbreviated"],
+)
+def test_a_usage_error_never_prints_the_key(capsys, key_args):
+    with pytest.raises(SystemExit) as caught:
+        main(["run", "--round", "sre", "--answers", "a.txt", "--model", "m", *key_args, "--no-such-option", SECRET])
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert "--no-such-option" in captured.err
+    assert SECRET not in captured.err + captured.out
+
+
+def test_an_error_after_parsing_never_prints_the_key(capsys):
+    assert main(["--api-key", SECRET, "--profile", SECRET, "score", "--question", "sre-easy-dp", "--answer", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown profile '***'" in err
+    assert SECRET not in err
+
+
+def test_keys_inside_a_base_url_are_hidden_in_errors(capsys):
+    url = f"http://user:{SECRET}@127.0.0.1:9/v1?api-key={SECRET}2"
+    with pytest.raises(SystemExit):
+        main(["questions", "--base-url", url, "--bogus"])
+    assert SECRET not in capsys.readouterr().err
+
+
+def test_user_info_and_key_parameters_are_removed_from_the_base_url(isolated_home):
+    from interviewer.llm.config import resolve_backend
+
+    target = resolve_backend(model="m", base_url=f"https://me:{SECRET}@host.example:8443/v1?api-key=K2&region=eu")
+    assert target.base_url == "https://host.example:8443/v1?region=eu"
+    assert target.api_key.get_secret_value() == "K2"
+    from_user_info = resolve_backend(model="m", base_url=f"http://me:{SECRET}@[::1]:8000/v1")
+    assert from_user_info.base_url == "http://[::1]:8000/v1"
+    assert from_user_info.api_key.get_secret_value() == SECRET
+    flagged = resolve_backend(model="m", base_url=f"http://127.0.0.1/v1?token={SECRET}", api_key="flag-key")
+    assert flagged.api_key.get_secret_value() == "flag-key" and SECRET not in flagged.base_url
+
+
+def test_a_key_in_the_base_url_is_sent_as_the_key_but_never_saved_or_printed(fake_server, tmp_path, capsys):
+    from tests.fakes.openai_server import Reply
+
+    fake_server.handler = lambda request: Reply('{"ready": true}')
+    port = fake_server.port
+    url = f"http://user:{SECRET}@127.0.0.1:{port}/v1?api-key={SECRET}"
+    answers = write_answers(tmp_path, "/end")
+    result = run_json(
+        capsys, "--model", "fake-model", "--base-url", url, "run", "--round", "sre", "--answers", str(answers), "--json"
+    )
+    saved = Path(result["path"]).read_text()
+    assert SECRET not in saved
+    assert f'"base_url": "http://127.0.0.1:{port}/v1"' in saved
+    assert fake_server.chat_requests()[0]["_authorization"] == f"Bearer {SECRET}"
+
+    main(["doctor", "--model", "fake-model", "--base-url", url])
+    captured = capsys.readouterr()
+    assert f"127.0.0.1:{port}/v1" in captured.out
+    assert SECRET not in captured.out + captured.err
