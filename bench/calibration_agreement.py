@@ -1,5 +1,6 @@
-"""Agreement between the offline scorer and hand-graded answers in tests/calibration.
+"""Agreement between the offline scorer and hand-graded answers in calibration/graded/.
 
+Prints the tuning part and the held-out part (calibration/heldout.txt) separately.
 Run: python bench/calibration_agreement.py
 """
 
@@ -10,40 +11,57 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from interviewer.calibration import evaluate, load_sets
+from interviewer.calibration import (
+    CALIBRATION_DIR,
+    STYLES,
+    Agreement,
+    agreement,
+    load_graded,
+    read_heldout,
+    score_graded,
+    split,
+)
 from interviewer.content import load_library
 
 
-def report(title: str, folder: Path) -> None:
-    library = load_library(include_user=False)
-    results = [evaluate(library, s) for s in load_sets(folder)]
-    print(f"## {title} ({folder.name}/)")
+def report(title: str, result: Agreement) -> None:
+    print(f"## {title}: {result.questions} questions, {result.answers} answers")
     print()
-    tiers = ["strong", "partial", "weak", "keyword_list", "off_topic"]
-    print(f"| question | {' | '.join(tiers)} |")
-    print(f"|---|{'---|' * len(tiers)}")
-    for r in results:
-        print(f"| {r.question} | {' | '.join(f'{r.scores[t]:.2f}' for t in tiers)} |")
-    pairs = sum(r.ordered_pairs for r in results)
-    concordant = sum(r.concordant_pairs for r in results)
-    caps = sum(r.caps_met for r in results)
-    caps_total = sum(r.caps_total for r in results)
+    print(f"Spearman: {result.spearman:.3f}")
+    print(f"within one level: {result.within_one:.1%}")
+    print(f"exact level: {result.exact:.1%}")
+    print(f"strong answers (graded 4 or 5), mean score: {result.strong_mean:.2f}")
+    print(
+        f"keyword lists, highest score: {result.keyword_list_max:.2f}; "
+        f"flagged as a keyword list: {result.keyword_list_flagged}/{result.keyword_lists}"
+    )
+    print(
+        f"injection attempts, highest score: {result.injection_max:.2f}; "
+        f"scored above their grade: {result.injection_above_grade}; "
+        f"flagged: {result.injection_flagged}/{result.injections}"
+    )
     print()
-    print(f"questions: {len(results)}")
-    print(f"ordering agreement (strong > partial > weak, pairwise): {concordant}/{pairs} = {concordant / pairs:.0%}")
-    print(f"keyword-list and off-topic answers at or below 2: {caps}/{caps_total} = {caps / caps_total:.0%}")
-    print(f"sets fully in agreement: {sum(r.passed for r in results)}/{len(results)}")
-    for tier in ("strong", "partial", "weak"):
-        print(f"mean {tier}: {sum(r.scores[tier] for r in results) / len(results):.2f}")
-    above = sum(1 for r in results if r.scores["keyword_list"] >= r.scores["partial"])
-    print(f"keyword list scored at or above the partial answer: {above}/{len(results)}")
+    print("| kind | mean grade | mean score |")
+    print("| --- | --- | --- |")
+    for kind in STYLES:
+        if kind in result.mean_score_by_kind:
+            print(f"| {kind} | {result.mean_grade_by_kind[kind]:.2f} | {result.mean_score_by_kind[kind]:.2f} |")
+    print()
+    print("| grade | mean score |")
+    print("| --- | --- |")
+    for grade, mean in result.mean_score_by_grade.items():
+        print(f"| {grade} | {mean:.2f} |")
     print()
 
 
 def main() -> None:
-    tests = Path(__file__).resolve().parents[1] / "tests"
-    report("Tuned set", tests / "calibration")
-    report("Held-out set", tests / "calibration_heldout")
+    library = load_library(include_user=False)
+    graded = load_graded(CALIBRATION_DIR / "graded")
+    tuning, heldout = split(graded, read_heldout(CALIBRATION_DIR / "heldout.txt"))
+    if tuning:
+        report("Tuning part", agreement(score_graded(library, tuning)))
+    if heldout and "--tuning-only" not in sys.argv:
+        report("Held-out part", agreement(score_graded(library, heldout)))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from interviewer.calibration import load_sets
+from interviewer.calibration import CALIBRATION_DIR, load_graded
 from interviewer.content import load_library
 from interviewer.offline.scorer import score_answer
 
@@ -21,8 +21,8 @@ ROUNDS = 5
 
 def main() -> None:
     library = load_library(include_user=False)
-    sets = load_sets(Path(__file__).resolve().parents[1] / "tests" / "calibration")
-    work = [(library.question(s.question), text) for s in sets for text in s.answers.model_dump().values()]
+    graded = load_graded(CALIBRATION_DIR / "graded")
+    work = [(library.question(g.question), a.text) for g in graded for a in g.answers]
     # Reference answers are the longest realistic answers; score each against its own rubric.
     work += [(q, q.reference_answer) for q in library.questions.values()]
     words = sum(len(text.split()) for _, text in work)

@@ -1,65 +1,188 @@
-"""Graded example answers and how well the offline scorer orders them."""
+"""Hand-graded answers, the held-out split, and how closely the offline scorer agrees with the grades.
+
+Each file in calibration/graded/ holds one question's answers, each graded 1-5 against the level
+descriptors by someone who never saw that question's signals. The questions listed in
+calibration/heldout.txt were drawn at random before any tuning; signals and thresholds are tuned on the
+other questions only, so agreement on the held-out part measures how the scorer generalises.
+"""
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.content import Library
 from interviewer.offline.scorer import score_answer
 
-# Tiers that must come out in this order; the last two are capped instead.
-ORDERED_TIERS = ("strong", "partial", "weak")
-CAPPED_TIERS = {"keyword_list": 2.0, "off_topic": 2.0}
+CALIBRATION_DIR = Path(__file__).resolve().parents[1] / "calibration"
+
+AnswerStyle = Literal[
+    "terse_expert",
+    "narrative",
+    "code_first",
+    "partial",
+    "confidently_wrong",
+    "keyword_list",
+    "off_topic",
+    "injection",
+]
+STYLES: tuple[AnswerStyle, ...] = AnswerStyle.__args__  # type: ignore[attr-defined]
+# Answers a grader would call strong: the ones the "strong answers' mean" goal is about.
+STRONG_GRADE = 4
 
 
-class CalibrationAnswers(BaseModel):
+class CalibrationError(Exception):
+    """A graded file that cannot be used; the message names the file and the field."""
+
+
+class GradedAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    strong: str
-    partial: str
-    weak: str
-    keyword_list: str
-    off_topic: str
+    kind: AnswerStyle
+    grade: int = Field(ge=1, le=5)
+    text: str
 
 
-class CalibrationSet(BaseModel):
+class GradedQuestion(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str
-    answers: CalibrationAnswers
+    answers: list[GradedAnswer] = Field(min_length=1)
 
 
-class CalibrationResult(BaseModel):
+def load_graded(folder: Path) -> list[GradedQuestion]:
+    """Every graded question in `folder`, sorted by file name."""
+    graded: list[GradedQuestion] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            graded.append(GradedQuestion.model_validate(data))
+        except yaml.YAMLError as exc:
+            raise CalibrationError(f"{path}: not valid YAML: {exc}") from exc
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+            raise CalibrationError(f"{path}: {where}: {first['msg']}") from exc
+        if graded[-1].question != path.stem:
+            raise CalibrationError(f"{path}: question: '{graded[-1].question}' does not match the file name")
+    return graded
+
+
+def read_heldout(path: Path) -> frozenset[str]:
+    """Question ids, one per line; blank lines and # comments are ignored."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line)
+
+
+def split(
+    graded: Iterable[GradedQuestion], heldout: frozenset[str]
+) -> tuple[list[GradedQuestion], list[GradedQuestion]]:
+    """(tuning part, held-out part)."""
+    items = list(graded)
+    return [g for g in items if g.question not in heldout], [g for g in items if g.question in heldout]
+
+
+@dataclass(frozen=True)
+class ScoredAnswer:
     question: str
-    scores: dict[str, float]
-    ordered_pairs: int
-    concordant_pairs: int
-    caps_met: int
-    caps_total: int
-
-    @property
-    def passed(self) -> bool:
-        return self.concordant_pairs == self.ordered_pairs and self.caps_met == self.caps_total
+    kind: AnswerStyle
+    grade: int
+    score: float
+    flags: tuple[str, ...] = ()
 
 
-def load_sets(folder: Path) -> list[CalibrationSet]:
-    return [
-        CalibrationSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        for path in sorted(folder.glob("*.yaml"))
-    ]
+def score_graded(library: Library, graded: Iterable[GradedQuestion]) -> list[ScoredAnswer]:
+    scored: list[ScoredAnswer] = []
+    for g in graded:
+        question = library.question(g.question)
+        for a in g.answers:
+            score = score_answer(question, a.text)
+            scored.append(ScoredAnswer(g.question, a.kind, a.grade, score.overall, tuple(score.flags)))
+    return scored
 
 
-def evaluate(library: Library, calibration: CalibrationSet) -> CalibrationResult:
-    question = library.question(calibration.question)
-    answers = calibration.answers.model_dump()
-    scores = {tier: score_answer(question, text).overall for tier, text in answers.items()}
-    pairs = [(a, b) for i, a in enumerate(ORDERED_TIERS) for b in ORDERED_TIERS[i + 1 :]]
-    return CalibrationResult(
-        question=calibration.question,
-        scores=scores,
-        ordered_pairs=len(pairs),
-        concordant_pairs=sum(1 for a, b in pairs if scores[a] > scores[b]),
-        caps_met=sum(1 for tier, cap in CAPPED_TIERS.items() if scores[tier] <= cap),
-        caps_total=len(CAPPED_TIERS),
+def _ranks(values: list[float]) -> list[float]:
+    """Ranks from 1, ties sharing their mean rank."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Spearman's rank correlation: Pearson's correlation of the ranks, ties averaged."""
+    if len(xs) != len(ys) or len(xs) < 2:
+        raise ValueError("spearman needs two equally long lists of at least two values")
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = statistics.fmean(rx), statistics.fmean(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    spread = (sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry)) ** 0.5
+    return cov / spread if spread else 0.0
+
+
+def as_level(score: float) -> int:
+    """The whole level an overall score stands for: halves round up, as a grader would read 3.5."""
+    return min(5, max(1, int(score + 0.5)))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    answers: int
+    questions: int
+    spearman: float
+    within_one: float
+    exact: float
+    strong_mean: float
+    mean_score_by_grade: dict[int, float]
+    mean_score_by_kind: dict[str, float]
+    mean_grade_by_kind: dict[str, float]
+    keyword_list_max: float
+    injection_max: float
+    injection_above_grade: int
+    injection_flagged: int
+    injections: int
+    keyword_list_flagged: int
+    keyword_lists: int
+
+
+def agreement(scored: list[ScoredAnswer]) -> Agreement:
+    if not scored:
+        raise ValueError("no graded answers to compare")
+    levels = [as_level(s.score) for s in scored]
+    by_kind: dict[str, list[ScoredAnswer]] = {}
+    for s in scored:
+        by_kind.setdefault(s.kind, []).append(s)
+    strong = [s.score for s in scored if s.grade >= STRONG_GRADE]
+    keyword_lists = [s.score for s in by_kind.get("keyword_list", [])]
+    injections = by_kind.get("injection", [])
+    return Agreement(
+        answers=len(scored),
+        questions=len({s.question for s in scored}),
+        spearman=spearman([s.score for s in scored], [float(s.grade) for s in scored]),
+        within_one=sum(abs(lv - s.grade) <= 1 for lv, s in zip(levels, scored, strict=True)) / len(scored),
+        exact=sum(lv == s.grade for lv, s in zip(levels, scored, strict=True)) / len(scored),
+        strong_mean=statistics.fmean(strong) if strong else 0.0,
+        mean_score_by_grade={
+            g: statistics.fmean(s.score for s in scored if s.grade == g) for g in sorted({s.grade for s in scored})
+        },
+        mean_score_by_kind={k: statistics.fmean(s.score for s in v) for k, v in sorted(by_kind.items())},
+        mean_grade_by_kind={k: statistics.fmean(s.grade for s in v) for k, v in sorted(by_kind.items())},
+        keyword_list_max=max(keyword_lists, default=0.0),
+        injection_max=max((s.score for s in injections), default=0.0),
+        injection_above_grade=sum(as_level(s.score) > s.grade for s in injections),
+        injection_flagged=sum("grader_instruction" in s.flags for s in injections),
+        injections=len(injections),
+        keyword_list_flagged=sum("keyword_list" in s.flags for s in by_kind.get("keyword_list", [])),
+        keyword_lists=len(keyword_lists),
     )

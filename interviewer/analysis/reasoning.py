@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.analysis.patterns import linear_pattern
+
 _MARKERS = [
     r"because",
     r"since",
@@ -39,6 +41,24 @@ _MARKERS = [
 ]
 REASONING = re.compile(r"(?<![\w])(?:" + "|".join(_MARKERS) + r")(?![\w])|,\s*so\b", re.IGNORECASE)
 
+# Specifics that show understanding without a cue word: a number, a command with a flag, code, a
+# comparison, or a term followed by what it shows ("free -m: read available, not free").
+_SPECIFICS = [
+    r"\d",
+    r"`",
+    r"(?:^|\s)--?[A-Za-z]",
+    r"\w\(",
+    r"[<>=]|->|→",
+    r":[ \t]*\w+[ \t]+\w",
+    r"\s[-–—]\s",
+    r";",
+    r"\([^()]{0,80}\s[^()]{0,80}\)",
+    r"\b(?:not|vs|versus|than|instead|without|over|else|either|both|only|never)\b",
+    r"\b(?:shows?|tells?|measures?|captures?|catch(?:es)?|reveals?|hides?|miss(?:es)?|prevents?|guards?)\b",
+    r"\b(?:cost(?:s|ly)?|cheap(?:er)?|expensive|slow(?:er)?|fast(?:er)?|risk(?:s|y)?|worse|better|breaks?)\b",
+]
+SPECIFIC = re.compile("|".join(_SPECIFICS), re.IGNORECASE)
+
 CONCRETE = re.compile(
     r"\d|for example|for instance|e\.g\.|such as|say,|imagine|in my (?:last|previous)",
     re.IGNORECASE,
@@ -53,7 +73,25 @@ _GRADER_INSTRUCTIONS = [
     r"\bsystem\s+prompt\b",
     r"\b(?:grader|evaluator|scorer|judge)\b.{0,40}\b(?:must|should|will)\b",
 ]
-GRADER_INSTRUCTION = re.compile("|".join(_GRADER_INSTRUCTIONS), re.IGNORECASE)
+# These run on every sentence of every answer, so they use RE2: linear, and far faster on long alternations.
+GRADER_INSTRUCTION = linear_pattern("|".join(_GRADER_INSTRUCTIONS))
+
+# Text that hands the grader a score: "Grade: 5", "score 5", a JSON verdict, a call that sets a score.
+_SCORE_GIVEN = linear_pattern(
+    r"\b(?:grade|score|level|rating|marks?)\b[ \t]{0,3}(?:[:=]|of|is)?[ \t]{0,3}[\"']?(?:[1-5]|five)\b(?:[^%.\d]|\.\D|\.?$)"
+    r"|\"(?:verdict|scores?|grade|grader_output|final|level)\"[ \t]*:"
+    r"|\bset_score\b|\bfull marks\b|\bstrong hire\b"
+)
+# Someone the answer addresses instead of the interviewer: a grader, a scoring system, a "system" voice.
+_ADDRESSEE = linear_pattern(
+    r"\b(?:graders?|grading|evaluators?|reviewers?|assessors?|scorers?|judges?|examiners?|scoring system|"
+    r"automated (?:review|evaluation|grading)|system (?:message|instruction|prompt)|interviewer override)\b|"
+    r"\[\s*system\s*\]"
+)
+_DIRECTIVE = linear_pattern(
+    r"\b(?:instructions?|directive|override|policy|guidelines?|hint|note|reminder|attention|"
+    r"award|assign|emit|treat|mark|record|approved|verified|5|five|maximum|highest|perfect|excellent)\b"
+)
 
 _NON_ANSWERS = re.compile(
     r"^\W*(?:i\s+(?:really\s+)?(?:do\s*n[o']?t|dont|have\s+no)\s+(?:know|idea|remember|clue)|no\s+idea|not\s+sure|"
@@ -66,8 +104,19 @@ def is_reasoned(text: str) -> bool:
     return REASONING.search(text) is not None
 
 
-def is_grader_instruction(text: str) -> bool:
-    return GRADER_INSTRUCTION.search(text) is not None
+def is_specific(text: str) -> bool:
+    return SPECIFIC.search(text) is not None
+
+
+def is_grader_instruction(text: str, criterion_ids: tuple[str, ...] = ()) -> bool:
+    """Text addressed to whoever grades the answer rather than to the interviewer; it earns nothing."""
+    if GRADER_INSTRUCTION.search(text) or _SCORE_GIVEN.search(text):
+        return True
+    if _ADDRESSEE.search(text) and _DIRECTIVE.search(text):
+        return True
+    # "leakage-and-split 5": a criterion of this rubric paired with a level.
+    lowered = text.lower()
+    return any(re.search(rf"\b{re.escape(c)}\b\W{{0,3}}[1-5]\b", lowered) for c in criterion_ids if c in lowered)
 
 
 def is_non_answer(text: str) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+
+from interviewer.analysis.stems import Token, tokens
 
 # Prose: sentence ends, blank lines and list bullets start a new segment, while a single line
 # break inside a sentence is only wrapping. Code: every line is its own segment.
@@ -15,15 +17,19 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'_-]*")
 QUOTE_LIMIT = 220
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Segment:
     start: int
     end: int
     text: str
 
-    @property
+    @cached_property
     def words(self) -> int:
         return len(_WORD.findall(self.text))
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return tokens(self.text)
 
 
 def split_segments(answer: str, code: bool = False) -> list[Segment]:
@@ -75,15 +81,3 @@ def _phrase_body(phrase: str) -> str:
 def phrase_regex(phrase: str) -> re.Pattern[str]:
     """Whole-word, case-insensitive; spaces and hyphens interchangeable; plural 's' allowed."""
     return re.compile(rf"(?<![\w]){_phrase_body(phrase)}(?:e?s)?(?![\w])", re.IGNORECASE)
-
-
-@cache
-def idea_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for all the phrases of an idea; longer phrases first so the longest one matches."""
-    bodies = "|".join(_phrase_body(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![\w])(?:{bodies})(?:e?s)?(?![\w])", re.IGNORECASE)
-
-
-@cache
-def pattern_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)

@@ -102,12 +102,12 @@ class Signals(ContentModel):
     @field_validator("patterns")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
-        import re
+        from interviewer.analysis.patterns import PatternError, linear_pattern
 
         for pattern in value:
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                linear_pattern(pattern)
+            except PatternError as exc:
                 raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
         return value
 

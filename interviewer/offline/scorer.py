@@ -1,37 +1,43 @@
-"""Score an answer against a rubric from the ideas it shows and whether it reasons about them.
+"""Score an answer against a rubric from the ideas it shows and the evidence it gives for them.
 
 Levels follow one rule for every criterion, so scores are predictable and explainable:
-1 no idea of the criterion appears; 2 ideas are named but not reasoned about (or too few);
-3 at least half the expected ideas and one reasoned sentence; 4 two thirds and two reasoned
-sentences; 5 every expected idea, two reasoned sentences and a concrete detail.
-A list of the right terms therefore never scores above 2.
+1 no idea of the criterion appears; 2 ideas are named without evidence (or too few);
+3 at least half the expected ideas and one sentence of evidence; 4 two thirds and two; 5 every
+expected idea, two sentences of evidence and a concrete detail. A sentence is evidence when it says
+something about an idea beyond naming it: a reason, a contrast, or a correct specific such as a
+command with what it shows, a number, or code. An answer that is a list of terms never scores above 2.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from interviewer.analysis.reasoning import CONCRETE, is_grader_instruction, is_non_answer, is_reasoned
-from interviewer.analysis.segments import (
-    Segment,
-    idea_regex,
-    pattern_regex,
-    quote,
-    split_segments,
-)
+from interviewer.analysis.patterns import linear_pattern
+from interviewer.analysis.reasoning import CONCRETE, is_grader_instruction, is_non_answer, is_reasoned, is_specific
+from interviewer.analysis.segments import Segment, quote, split_segments
+from interviewer.analysis.stems import phrase_stems
 from interviewer.models import AnswerKind, AnswerScore, Criterion, CriterionScore, Question
 
 MAX_EVIDENCE = 3
-MIN_REASONED_WORDS = 6
-# Words beyond the matched terms that a sentence needs before it counts as explaining something.
-MIN_OTHER_WORDS = 4
+MIN_EVIDENCE_WORDS = 5
+# Words beyond the matched rubric terms that a sentence needs before it counts as saying something.
+MIN_OTHER_WORDS = 3
 NON_ANSWER_MAX_WORDS = 15
+# An answer is a term list when most of its words sit in lists of short items.
+TERM_LIST_SHARE = 0.7
+TERM_ITEM_WORDS = 3
+KEYWORD_LIST_CAP = 2
 
-_CODE_SHAPE: dict[AnswerKind, re.Pattern[str]] = {
-    "sql": re.compile(r"\bselect\b[\s\S]*\bfrom\b", re.IGNORECASE),
-    "python": re.compile(r"^\s*(?:def|class|for|while|return|import)\b|=", re.IGNORECASE | re.MULTILINE),
-}
+_SQL_START = re.compile(r"\bselect\b", re.IGNORECASE)
+_SQL_FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
+# A line that starts like Python: a keyword, or an assignment to a name.
+_PYTHON_SHAPE = re.compile(
+    r"^[ \t]*(?:(?:def|class|for|while|return|import|from)\b|[A-Za-z_][\w.]*(?:\[[^\]\n]{0,80}\])?[ \t]*[-+*/]?=[^=])",
+    re.MULTILINE,
+)
+_LIST_SEPARATOR = re.compile(r"[,;/|]")
 
 
 @dataclass
@@ -39,110 +45,155 @@ class IdeaHit:
     label: str
     segment: Segment
     position: int
-    length: int
 
 
 @dataclass
 class CriterionFindings:
     hits: dict[str, IdeaHit] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
-    reasoned: list[Segment] = field(default_factory=list)
+    evidence: list[Segment] = field(default_factory=list)
+    explained: set[str] = field(default_factory=set)  # ideas named in a sentence of evidence
     concrete: bool = False
 
 
-def _idea_labels(criterion: Criterion) -> list[tuple[str, list[re.Pattern[str]]]]:
-    ideas = [(idea[0], [idea_regex(tuple(idea))]) for idea in criterion.signals.concepts]
-    ideas += [(f"/{p}/", [pattern_regex(p)]) for p in criterion.signals.patterns]
-    return ideas
+@dataclass(frozen=True)
+class Idea:
+    label: str
+    pattern: str | None  # a rubric regular expression, or None for an idea made of phrases
 
 
-def _is_term_list(text: str) -> bool:
-    """Comma- or slash-separated short items: a list of terms, however it is punctuated."""
-    items = [item.strip() for item in re.split(r"[,;/|]", text) if item.strip()]
-    return len(items) >= 4 and sum(1 for item in items if len(item.split()) <= 3) >= 0.75 * len(items)
+@dataclass(frozen=True)
+class RubricIndex:
+    """A question's ideas, with their phrases keyed by first stem so an answer is read in one pass."""
+
+    ideas: list[list[Idea]]  # per criterion
+    by_first_stem: dict[str, list[tuple[int, int, tuple[str, ...]]]]  # stem -> (criterion, idea, stems)
 
 
-Hits = dict[tuple[str, int], list[re.Match[str]]]  # (criterion id, segment start) -> matches
+_INDEXES: dict[int, tuple[Question, RubricIndex]] = {}
+_INDEX_CACHE_SIZE = 64
 
 
-def _rubric_term_words(question: Question, segment: Segment, hits: Hits) -> int:
-    """Words of the segment taken up by any rubric term, across all criteria."""
-    spans = sorted({m.span() for c in question.criteria for m in hits[(c.id, segment.start)]})
+def _index(question: Question) -> RubricIndex:
+    cached = _INDEXES.get(id(question))
+    if cached is not None and cached[0] is question:
+        return cached[1]
+    ideas: list[list[Idea]] = []
+    by_first_stem: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {}
+    for c, criterion in enumerate(question.criteria):
+        ideas.append([Idea(idea[0], None) for idea in criterion.signals.concepts])
+        ideas[-1] += [Idea(f"/{p}/", p) for p in criterion.signals.patterns]
+        for k, idea in enumerate(criterion.signals.concepts):
+            for phrase in idea:
+                stems = phrase_stems(phrase)
+                if stems:
+                    by_first_stem.setdefault(stems[0], []).append((c, k, stems))
+    index = RubricIndex(ideas, by_first_stem)
+    if len(_INDEXES) >= _INDEX_CACHE_SIZE:
+        _INDEXES.clear()
+    _INDEXES[id(question)] = (question, index)
+    return index
+
+
+# (criterion, idea) -> span of its first match within the segment, for one segment.
+SegmentHits = dict[tuple[int, int], tuple[int, int]]
+
+
+def _phrase_hits(index: RubricIndex, segment: Segment) -> SegmentHits:
+    found: SegmentHits = {}
+    toks = segment.tokens
+    stems = tuple(t[0] for t in toks)
+    for i, first in enumerate(stems):
+        for c, k, phrase in index.by_first_stem.get(first, ()):
+            end = i + len(phrase)
+            if (c, k) not in found and stems[i:end] == phrase:
+                found[(c, k)] = (toks[i][1], toks[end - 1][2])
+    return found
+
+
+def _pattern_hits(index: RubricIndex, answer: str, segments: list[Segment], hits: list[SegmentHits]) -> None:
+    """Each rubric pattern runs once over the whole answer; a match belongs to the segment it starts in."""
+    starts = [s.start for s in segments]
+    for c, ideas in enumerate(index.ideas):
+        for k, idea in enumerate(ideas):
+            if idea.pattern is None:
+                continue
+            for match in linear_pattern(idea.pattern).finditer(answer):
+                at = bisect_right(starts, match.start()) - 1
+                if at < 0 or match.start() >= segments[at].end:
+                    continue
+                segment = segments[at]
+                span = (match.start() - segment.start, min(match.end(), segment.end) - segment.start)
+                hits[at].setdefault((c, k), span)
+
+
+def _looks_like_code(kind: AnswerKind, answer: str) -> bool:
+    if kind == "sql":
+        select = _SQL_START.search(answer)
+        return bool(select and _SQL_FROM.search(answer, select.end()))
+    if kind == "python":
+        return _PYTHON_SHAPE.search(answer) is not None
+    return False
+
+
+def _is_term_list(segment: Segment) -> bool:
+    """Short items separated by commas, slashes and the like, or one bare term: a list, however punctuated."""
+    if segment.words <= TERM_ITEM_WORDS:
+        return True
+    items = [item for item in _LIST_SEPARATOR.split(segment.text) if item.strip()]
+    short = sum(1 for item in items if len(item.split()) <= TERM_ITEM_WORDS)
+    return len(items) >= 4 and short >= 0.75 * len(items)
+
+
+def _is_keyword_list(segments: list[Segment], code: bool) -> bool:
+    if code:
+        return False
+    words = sum(s.words for s in segments)
+    listed = sum(s.words for s in segments if _is_term_list(s))
+    return words > 0 and listed >= TERM_LIST_SHARE * words
+
+
+def _term_words(segment: Segment, spans: list[tuple[int, int]]) -> int:
+    """Words of the segment taken up by rubric terms, across all criteria."""
     words = 0
     last_end = -1
-    for start, end in spans:
+    for start, end in sorted(set(spans)):
         if start >= last_end:
             words += len(segment.text[start:end].split())
             last_end = end
     return words
 
 
-def _find(
-    criterion: Criterion, segments: list[Segment], code: bool, term_words: dict[int, int], hits: Hits
-) -> CriterionFindings:
-    findings = CriterionFindings()
-    for label, regexes in _idea_labels(criterion):
-        hit = _first_hit(regexes, segments)
-        if hit is None:
-            findings.missing.append(label)
-            continue
-        segment, match = hit
-        findings.hits[label] = IdeaHit(label, segment, match.start(), match.end() - match.start())
-    for segment in segments:
-        if not hits[(criterion.id, segment.start)]:
-            continue
-        prose_reason = (
-            segment.words >= MIN_REASONED_WORDS
-            and segment.words - term_words[segment.start] >= MIN_OTHER_WORDS
-            and not _is_term_list(segment.text)
-            and is_reasoned(segment.text)
-        )
-        code_reason = code and any(pattern_regex(p).search(segment.text) for p in criterion.signals.patterns)
-        if prose_reason or code_reason:
-            findings.reasoned.append(segment)
-            if code_reason or CONCRETE.search(segment.text):
-                findings.concrete = True
-    return findings
-
-
-def _first_hit(regexes: list[re.Pattern[str]], segments: list[Segment]) -> tuple[Segment, re.Match[str]] | None:
-    for segment in segments:
-        for regex in regexes:
-            match = regex.search(segment.text)
-            if match:
-                return segment, match
-    return None
-
-
-def _all_hits(criterion: Criterion, segment: Segment) -> list[re.Match[str]]:
-    found: list[re.Match[str]] = []
-    for idea in criterion.signals.concepts:
-        match = idea_regex(tuple(idea)).search(segment.text)
-        if match:
-            found.append(match)
-    for pattern in criterion.signals.patterns:
-        match = pattern_regex(pattern).search(segment.text)
-        if match:
-            found.append(match)
-    return found
+def _says_something(segment: Segment, term_words: int, code: bool, has_pattern_hit: bool) -> bool:
+    """Whether a sentence that names an idea also explains it, contrasts it, or gives a specific."""
+    if code and has_pattern_hit:
+        return True
+    if _is_term_list(segment) or segment.words < MIN_EVIDENCE_WORDS:
+        return False
+    if segment.words - term_words < MIN_OTHER_WORDS:
+        return False
+    return is_reasoned(segment.text) or is_specific(segment.text)
 
 
 def _level(criterion: Criterion, findings: CriterionFindings) -> int:
     shown = len(findings.hits)
     if shown == 0:
         return 1
-    coverage = min(1.0, shown / max(1, criterion.signals.ideas_needed))
-    reasoned = len(findings.reasoned)
-    if coverage >= 1.0 and reasoned >= 2 and findings.concrete:
+    needed = max(1, criterion.signals.ideas_needed)
+    coverage = min(1.0, shown / needed)
+    # Depth is how many ideas the answer says something about, wherever they sit: one dense bullet
+    # that explains two ideas counts as much as two sentences that explain one each.
+    evidence = min(len(findings.explained), 2) + (1 if needed == 1 and findings.explained else 0)
+    if coverage >= 1.0 and evidence >= 2 and findings.concrete:
         return 5
-    if coverage >= 2 / 3 - 1e-9 and reasoned >= 2:
+    if coverage >= 2 / 3 - 1e-9 and evidence >= 2:
         return 4
-    if coverage >= 0.5 and reasoned >= 1:
+    if coverage >= 0.5 and evidence >= 1:
         return 3
     return 2
 
 
-def _rationale(criterion: Criterion, findings: CriterionFindings, level: int) -> str:
+def _rationale(criterion: Criterion, findings: CriterionFindings, level: int, capped: bool) -> str:
     shown = [_readable(label) for label in findings.hits]
     missing = [_readable(label) for label in findings.missing]
     needed = criterion.signals.ideas_needed
@@ -151,7 +202,13 @@ def _rationale(criterion: Criterion, findings: CriterionFindings, level: int) ->
         parts.append(f"Shows {len(shown)} idea(s), {needed} expected: {', '.join(shown)}.")
     else:
         parts.append(f"Shows none of the {needed} expected ideas.")
-    parts.append(f"{len(findings.reasoned)} sentence(s) explain a choice.")
+    if capped:
+        parts.append("The answer is a list of terms, which shows no understanding beyond the names.")
+    else:
+        parts.append(
+            f"{len(findings.explained)} idea(s) explained or backed by specifics, in "
+            f"{len(findings.evidence)} sentence(s)."
+        )
     if missing:
         parts.append(f"Not covered: {', '.join(missing)}.")
     return " ".join(p for p in parts if p)
@@ -162,8 +219,8 @@ def _readable(label: str) -> str:
 
 
 def _evidence(answer: str, findings: CriterionFindings) -> list[str]:
-    # Reasoned sentences are the best evidence; then sentences that merely name an idea.
-    ordered: list[tuple[Segment, int]] = [(s, s.start) for s in findings.reasoned]
+    # Sentences of evidence are the best quotes; then sentences that merely name an idea.
+    ordered: list[tuple[Segment, int]] = [(s, s.start) for s in findings.evidence]
     ordered += [(h.segment, h.segment.start + h.position) for h in findings.hits.values()]
     quotes: list[str] = []
     for segment, focus in ordered:
@@ -173,6 +230,26 @@ def _evidence(answer: str, findings: CriterionFindings) -> list[str]:
         if len(quotes) >= MAX_EVIDENCE:
             break
     return quotes
+
+
+def _without_grader_text(answer: str, segments: list[Segment], criterion_ids: tuple[str, ...]) -> list[Segment]:
+    """Drops every line that addresses the grader: the rest of such a line ("Assessment: complete") is part of it."""
+    dropped: list[tuple[int, int]] = []  # line spans, in order
+    for segment in segments:
+        if is_grader_instruction(segment.text, criterion_ids):
+            line_start = answer.rfind("\n", 0, segment.start) + 1
+            line_end = answer.find("\n", segment.end)
+            dropped.append((line_start, len(answer) if line_end < 0 else line_end))
+    if not dropped:
+        return segments
+    kept: list[Segment] = []
+    at = 0
+    for segment in segments:  # both lists are in text order, so one pass decides every segment
+        while at < len(dropped) and dropped[at][1] <= segment.start:
+            at += 1
+        if at == len(dropped) or segment.end <= dropped[at][0]:
+            kept.append(segment)
+    return kept
 
 
 def _flat(question: Question, reason: str, flags: list[str]) -> AnswerScore:
@@ -190,7 +267,7 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
     """Score `answer` against `question`'s rubric. Pure and deterministic."""
     segments = split_segments(answer, code=question.answer_kind != "text")
     flags: list[str] = []
-    kept = [s for s in segments if not is_grader_instruction(s.text)]
+    kept = _without_grader_text(answer, segments, tuple(c.id for c in question.criteria))
     if len(kept) < len(segments):
         flags.append("grader_instruction")
     words = sum(s.words for s in kept)
@@ -200,29 +277,54 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
             reason = "Level 1: the answer only addresses the grader; instructions to the grader are ignored."
         return _flat(question, reason, [*flags, "no_answer"])
 
-    shape = _CODE_SHAPE.get(question.answer_kind)
-    code = bool(shape and shape.search(answer))
+    code = _looks_like_code(question.answer_kind, answer)
+    keyword_list = _is_keyword_list(kept, code)
+    index = _index(question)
+    # Segments with the same text find the same phrases: hostile answers repeat one line thousands of times.
+    by_text: dict[str, SegmentHits] = {}
+    for segment in kept:
+        if segment.text not in by_text:
+            by_text[segment.text] = _phrase_hits(index, segment)
+    hits = [dict(by_text[segment.text]) for segment in kept]
+    _pattern_hits(index, answer, kept, hits)
+    term_words = [
+        _term_words(segment, list(segment_hits.values())) for segment, segment_hits in zip(kept, hits, strict=True)
+    ]
+
     criteria_scores: list[CriterionScore] = []
     any_hit = False
-    reasoned_anywhere = False
-    hits: Hits = {(c.id, s.start): _all_hits(c, s) for c in question.criteria for s in kept}
-    term_words = {segment.start: _rubric_term_words(question, segment, hits) for segment in kept}
-    for criterion in question.criteria:
-        findings = _find(criterion, kept, code, term_words, hits)
+    for c, criterion in enumerate(question.criteria):
+        ideas = index.ideas[c]
+        findings = CriterionFindings()
+        for n, segment in enumerate(kept):
+            numbers = [k for (hc, k) in hits[n] if hc == c]
+            if not numbers:
+                continue
+            for k in numbers:
+                if ideas[k].label not in findings.hits:
+                    findings.hits[ideas[k].label] = IdeaHit(ideas[k].label, segment, hits[n][(c, k)][0])
+            pattern_hit = any(ideas[k].pattern is not None for k in numbers)
+            if _says_something(segment, term_words[n], code, pattern_hit):
+                findings.evidence.append(segment)
+                findings.explained.update(ideas[k].label for k in numbers)
+                if (code and pattern_hit) or CONCRETE.search(segment.text):
+                    findings.concrete = True
+        findings.missing = [idea.label for idea in ideas if idea.label not in findings.hits]
         any_hit = any_hit or bool(findings.hits)
-        reasoned_anywhere = reasoned_anywhere or bool(findings.reasoned)
         level = _level(criterion, findings)
+        if keyword_list:
+            level = min(level, KEYWORD_LIST_CAP)
         criteria_scores.append(
             CriterionScore(
                 criterion_id=criterion.id,
                 weight=criterion.weight,
                 level=level,
-                rationale=_rationale(criterion, findings, level),
+                rationale=_rationale(criterion, findings, level, keyword_list),
                 evidence=_evidence(answer, findings),
             )
         )
     if not any_hit:
         flags.append("off_topic")
-    elif not reasoned_anywhere:
+    elif keyword_list:
         flags.append("keyword_list")
     return AnswerScore(question_id=question.id, criteria=criteria_scores, flags=flags)

@@ -1,4 +1,4 @@
-"""The offline scorer orders hand-graded answers as a human grader would."""
+"""The graded calibration set, its held-out split, agreement figures, and guarantees that hold on every answer."""
 
 from __future__ import annotations
 
@@ -6,26 +6,120 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.calibration import CAPPED_TIERS, evaluate, load_sets
-
-# calibration/ was written alongside the rubric signals; calibration_heldout/ was written by
-# someone who saw only the prompts and level descriptors, never the signals.
-TUNED = load_sets(Path(__file__).parents[1] / "calibration")
-HELD_OUT = load_sets(Path(__file__).parents[1] / "calibration_heldout")
-SETS = TUNED + HELD_OUT
-
-
-def test_there_are_graded_answers_for_at_least_ten_questions():
-    assert len({s.question for s in TUNED}) >= 10
-    assert HELD_OUT
-
-
-@pytest.mark.parametrize(
-    "calibration", SETS, ids=[f"{s.question}-{'tuned' if s in TUNED else 'held-out'}" for s in SETS]
+from interviewer.calibration import (
+    CALIBRATION_DIR,
+    STYLES,
+    CalibrationError,
+    GradedAnswer,
+    ScoredAnswer,
+    agreement,
+    as_level,
+    load_graded,
+    read_heldout,
+    score_graded,
+    spearman,
+    split,
 )
-def test_strong_beats_partial_beats_weak_and_lists_stay_low(builtin_library, calibration):
-    result = evaluate(builtin_library, calibration)
-    scores = result.scores
-    assert scores["strong"] > scores["partial"] > scores["weak"], scores
-    for tier, cap in CAPPED_TIERS.items():
-        assert scores[tier] <= cap, (tier, scores)
+from interviewer.offline.scorer import score_answer
+
+GRADED = load_graded(CALIBRATION_DIR / "graded")
+HELDOUT = read_heldout(CALIBRATION_DIR / "heldout.txt")
+ANSWERS = [(g.question, a) for g in GRADED for a in g.answers]
+
+
+def test_every_question_has_at_least_six_graded_answers_in_varied_styles(builtin_library):
+    assert {g.question for g in GRADED} == set(builtin_library.questions)
+    for graded in GRADED:
+        assert len(graded.answers) >= 6, graded.question
+        assert len({a.kind for a in graded.answers}) >= 6, graded.question
+
+
+def test_at_least_a_third_of_the_questions_are_held_out(builtin_library):
+    assert set(builtin_library.questions) >= HELDOUT
+    assert len(HELDOUT) * 3 >= len(builtin_library.questions)
+    tuning, heldout = split(GRADED, HELDOUT)
+    assert {g.question for g in heldout} == HELDOUT
+    assert not {g.question for g in tuning} & HELDOUT
+
+
+def test_heldout_file_ignores_comments_and_blank_lines(tmp_path: Path):
+    path = tmp_path / "heldout.txt"
+    path.write_text("# drawn at random\nq-one\n\nq-two  # second\n", encoding="utf-8")
+    assert read_heldout(path) == {"q-one", "q-two"}
+
+
+def test_a_bad_graded_file_names_the_file_and_the_field(tmp_path: Path):
+    (tmp_path / "q-one.yaml").write_text("question: q-one\nanswers:\n  - kind: partial\n    grade: 7\n    text: hi\n")
+    with pytest.raises(CalibrationError, match=r"q-one\.yaml: answers\.0\.grade"):
+        load_graded(tmp_path)
+
+
+def test_a_graded_file_must_be_named_after_its_question(tmp_path: Path):
+    (tmp_path / "q-two.yaml").write_text("question: q-one\nanswers:\n  - kind: partial\n    grade: 3\n    text: hi\n")
+    with pytest.raises(CalibrationError, match="does not match the file name"):
+        load_graded(tmp_path)
+
+
+def test_spearman_matches_hand_computed_values():
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    # Ties share their mean rank: ranks (1.5, 1.5, 3) against (1, 2, 3) correlate at sqrt(3)/2.
+    assert spearman([1, 1, 2], [1, 2, 3]) == pytest.approx(3**0.5 / 2)
+
+
+def test_scores_read_as_levels_with_halves_rounding_up():
+    assert [as_level(x) for x in (1.0, 1.49, 1.5, 3.5, 4.49, 5.0)] == [1, 1, 2, 4, 4, 5]
+
+
+def test_agreement_counts_exact_and_within_one_level():
+    scored = [
+        ScoredAnswer("q", "terse_expert", 5, 4.6),  # level 5: exact
+        ScoredAnswer("q", "partial", 3, 2.0),  # level 2: within one
+        ScoredAnswer("q", "keyword_list", 1, 3.0),  # level 3: two off
+        ScoredAnswer("q", "injection", 1, 1.0),
+    ]
+    result = agreement(scored)
+    assert result.exact == pytest.approx(0.5)
+    assert result.within_one == pytest.approx(0.75)
+    assert result.keyword_list_max == 3.0
+    assert result.injection_above_grade == 0
+    assert result.mean_score_by_kind["partial"] == 2.0
+    assert result.strong_mean == 4.6
+
+
+@pytest.mark.parametrize(("question", "answer"), [qa for qa in ANSWERS if qa[1].kind == "keyword_list"])
+def test_keyword_lists_never_score_above_two(builtin_library, question: str, answer: GradedAnswer):
+    score = score_answer(builtin_library.question(question), answer.text)
+    assert score.overall <= 2.0
+    assert all(c.level <= 2 for c in score.criteria)
+
+
+# Held-out questions are left out: the detector was written against the tuning part, and the held-out
+# part is measured, not fitted (bench/calibration_agreement.py reports how many it flags there).
+@pytest.mark.parametrize(
+    ("question", "answer"), [qa for qa in ANSWERS if qa[1].kind == "injection" and qa[0] not in HELDOUT]
+)
+def test_injection_attempts_are_flagged_and_gain_nothing(builtin_library, question: str, answer: GradedAnswer):
+    q = builtin_library.question(question)
+    score = score_answer(q, answer.text)
+    assert "grader_instruction" in score.flags
+    # The same answer with every flagged line removed scores the same: the instruction added nothing.
+    kept = "\n".join(
+        line for line in answer.text.splitlines() if score_answer(q, line).flags[:1] != ["grader_instruction"]
+    )
+    assert score.overall <= score_answer(q, kept).overall
+    assert as_level(score.overall) <= max(answer.grade, 2)
+
+
+def test_the_tuning_part_agrees_with_the_grades(builtin_library):
+    """A floor under the figures reported in BENCHMARKS.md, so a regression in the level rule shows up here."""
+    tuning, _ = split(GRADED, HELDOUT)
+    result = agreement(score_graded(builtin_library, tuning))
+    assert result.spearman >= 0.85
+    assert result.within_one >= 0.9
+    assert result.mean_score_by_kind["terse_expert"] > result.mean_score_by_kind["partial"]
+    assert result.mean_score_by_kind["partial"] > result.mean_score_by_kind["keyword_list"]
+
+
+def test_every_style_is_graded_somewhere():
+    assert {a.kind for _, a in ANSWERS} == set(STYLES)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 import pytest
 
 from interviewer.offline.scorer import score_answer
@@ -136,3 +139,62 @@ def test_wrapped_lines_stay_one_sentence(question):
     score = score_answer(question, wrapped)
     justification = next(c for c in score.criteria if c.criterion_id == "justification")
     assert wrapped in justification.evidence
+
+
+# Hostile inputs that made backtracking regular expressions take seconds. Each must score in well under
+# a second; the limit is generous because the machine may be busy.
+HOSTILE = {
+    "blank lines": "\n" * 16_384,
+    "spaces and newlines": " \n" * 8_192 + "x",
+    "select words": " ".join(["select"] * 8_000),
+    "unclosed fences": "```sql\n" * 5_000,
+    "one unclosed fence": "```python\n" + "x = [1, 2,\n" * 4_000,
+    "one long word": "a" * 200_000,
+    "colons": ":" * 200_000,
+    "commas": "k, " * 60_000,
+    "bullets": "- a\n" * 50_000,
+}
+HOSTILE_QUESTIONS = ["ds1-sql-dau-duration", "rec-dp-under-pressure", "sre-out-of-memory"]
+
+
+@pytest.mark.parametrize("question_id", HOSTILE_QUESTIONS)
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_answers_score_in_linear_time(builtin_library, question_id, name):
+    question = builtin_library.question(question_id)
+    started = time.perf_counter()
+    score = score_answer(question, HOSTILE[name])
+    assert time.perf_counter() - started < 1.0
+    assert score.overall <= 2.0
+
+
+def _megabyte_of_prose(seed: int) -> str:
+    words = "because the cache rather than free memory so dmesg -T shows the oom killer at 15% if then".split()
+    rng = random.Random(seed)
+    sentences = []
+    size = 0
+    while size < 1_000_000:
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(4, 30))) + rng.choice([". ", ".\n", "\n\n- "])
+        sentences.append(sentence)
+        size += len(sentence)
+    return "".join(sentences)[:1_000_000]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question_id", HOSTILE_QUESTIONS)
+def test_a_megabyte_answer_scores_in_under_a_second(builtin_library, question_id):
+    question = builtin_library.question(question_id)
+    for text in (_megabyte_of_prose(1), ("free -m shows available, not free; " * 40_000)[:1_000_000]):
+        started = time.perf_counter()
+        score_answer(question, text)
+        assert time.perf_counter() - started < 1.0
+
+
+def test_rubric_patterns_that_need_backtracking_are_refused():
+    from pydantic import ValidationError
+
+    from interviewer.models import Signals
+
+    with pytest.raises(ValidationError, match="linear time"):
+        Signals(patterns=[r"(?<!\w)join"])
+    with pytest.raises(ValidationError, match="linear time"):
+        Signals(patterns=[r"(\w+)\s+\1"])
