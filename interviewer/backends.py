@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from interviewer.brain import Brain
-from interviewer.llm.config import ModelTarget, Price, resolve_backend
+from interviewer.llm.config import ModelTarget, resolve_backend
 from interviewer.offline.brain import OfflineBrain
 
 
@@ -15,22 +15,32 @@ from interviewer.offline.brain import OfflineBrain
 class BrainChoice:
     brain: Brain
     target: ModelTarget | None
-    price: Price | None
+
+
+@dataclass(frozen=True)
+class BrainOptions:
+    """The model flags of a command. All unset means the configured default profile, or offline."""
+
+    profile: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never echoed
+    offline: bool = False
 
 
 @contextmanager
-def open_brain(
-    *,
-    profile: str | None = None,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    offline: bool = False,
-) -> Iterator[BrainChoice]:
+def open_brain(options: BrainOptions | None = None) -> Iterator[BrainChoice]:
     """Yield the brain to use; a bundled local server, when asked for, lives for the block."""
-    target = resolve_backend(profile_name=profile, model=model, base_url=base_url, api_key=api_key, offline=offline)
+    options = options or BrainOptions()
+    target = resolve_backend(
+        profile_name=options.profile,
+        model=options.model,
+        base_url=options.base_url,
+        api_key=options.api_key,
+        offline=options.offline,
+    )
     if target is None:
-        yield BrainChoice(OfflineBrain(), None, None)
+        yield BrainChoice(OfflineBrain(), None)
         return
     from interviewer.llm.brain import LLMBrain  # imported only when a model is used
 
@@ -38,6 +48,6 @@ def open_brain(
         from interviewer.llm.local_server import running_local_server
 
         with running_local_server(target) as served:
-            yield BrainChoice(LLMBrain(served), served, served.price)
+            yield BrainChoice(LLMBrain(served), served)
         return
-    yield BrainChoice(LLMBrain(target), target, target.price)
+    yield BrainChoice(LLMBrain(target), target)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 # `--help` and every command's parsing run with nothing heavy loaded: pydantic, yaml, sqlglot,
 # asyncio and the model client are imported inside the command that needs them.
 if TYPE_CHECKING:
+    from interviewer.backends import BrainOptions
     from interviewer.content import Library
     from interviewer.models import Question, Transcript
     from interviewer.session import InterviewSession
@@ -121,14 +122,12 @@ def cmd_questions(args: argparse.Namespace) -> int:
 # --- scoring -------------------------------------------------------------------------------
 
 
-def _brain_options(args: argparse.Namespace) -> dict[str, object]:
-    return {
-        "profile": args.profile,
-        "model": args.model,
-        "base_url": args.base_url,
-        "api_key": args.api_key,
-        "offline": args.offline,
-    }
+def _brain_options(args: argparse.Namespace) -> BrainOptions:
+    from interviewer.backends import BrainOptions
+
+    return BrainOptions(
+        profile=args.profile, model=args.model, base_url=args.base_url, api_key=args.api_key, offline=args.offline
+    )
 
 
 def _read_answer_arg(args: argparse.Namespace) -> str:
@@ -156,7 +155,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("score needs --question QID (or --batch FILE)")
     question = library.question(args.question)
     answer = _read_answer_arg(args)
-    with open_brain(**_brain_options(args)) as choice:
+    with open_brain(_brain_options(args)) as choice:
         thread = AnswerThread.single(question.prompt, answer)
         score = asyncio.run(score_with_run(choice.brain, question, thread))
     if args.json:
@@ -190,7 +189,7 @@ def _score_batch(args: argparse.Namespace, library: Library) -> int:
         raise UsageError(f"{args.batch}: cannot read ({exc})") from None
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     try:
-        with open_brain(**_brain_options(args)) as choice:
+        with open_brain(_brain_options(args)) as choice:
             summary = asyncio.run(score_batch(lines, library, choice.brain, args.concurrency, out, sys.stderr))
     finally:
         if args.output:
@@ -211,7 +210,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from interviewer.llm.config import config_path
     from interviewer.llm.doctor import render_table, run_doctor
 
-    with open_brain(**_brain_options(args)) as choice:
+    with open_brain(_brain_options(args)) as choice:
         if choice.target is None:
             raise UsageError(
                 "no model is configured: pass --profile NAME or --model NAME (with --base-url), "
@@ -373,13 +372,13 @@ def _play(
 
 def _new_interview(args: argparse.Namespace) -> int:
     from interviewer.backends import open_brain
-    from interviewer.session import InterviewSession
+    from interviewer.session import Interviews
 
     library = _library(args)
     store = _store(args)
     library.round(args.round)  # an unknown round fails before any server is started
-    with open_brain(**_brain_options(args)) as choice:
-        session = InterviewSession.create(library, args.round, args.persona, choice.brain, store, choice.price)
+    with open_brain(_brain_options(args)) as choice:
+        session = Interviews(library, store, choice.brain).start(args.round, args.persona)
         return _run_session(session, store, args)
 
 
@@ -396,7 +395,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_resume(args: argparse.Namespace) -> int:
     from interviewer.backends import open_brain
     from interviewer.inert import one_line, visible
-    from interviewer.session import InterviewSession
+    from interviewer.session import Interviews
     from interviewer.store import TranscriptStore
 
     store = _store(args)
@@ -417,8 +416,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
     if transcript.status == "completed":
         raise UsageError(f"interview {transcript.id} is already finished; see: interviewer show {transcript.id}")
     library = _library(args)
-    with open_brain(**_brain_options(args)) as choice:
-        session = InterviewSession(transcript, library, choice.brain, store, choice.price)
+    with open_brain(_brain_options(args)) as choice:
+        session = Interviews(library, store, choice.brain).resume(transcript)
         if not args.json:
             print(f"Resuming {transcript.id} ({len(transcript.turns)} turns so far).")
             last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
@@ -431,36 +430,39 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from pydantic import TypeAdapter
-
     from interviewer.inert import one_line
-    from interviewer.models.cli_output import ListEntry
 
     listing = _store(args).list()
     for problem in listing.problems:
         print(one_line(problem), file=sys.stderr)
-    entries = [
-        ListEntry(
-            id=s.id,
-            started_at=s.started_at,
-            round_id=s.round_id,
-            persona=s.persona,
-            status=s.status,
-            overall=s.overall,
-        )
-        for s in listing.summaries
-    ]
     if args.json:
+        from pydantic import TypeAdapter
+
+        from interviewer.models.cli_output import ListEntry
+
+        entries = [
+            ListEntry(
+                id=s.id,
+                started_at=s.started_at,
+                round_id=s.round_id,
+                persona=s.persona,
+                status=s.status,
+                overall=s.overall,
+            )
+            for s in listing.summaries
+        ]
         _print_json(TypeAdapter(list[ListEntry]).dump_python(entries, mode="json"))
         return EXIT_OK
-    if not entries:
+    if not listing.summaries:
         print("No transcripts yet. Start one with: interviewer")
         return EXIT_OK
-    print(f"{'ID':<40} {'STARTED':<17} {'ROUND':<14} {'PERSONA':<8} {'OVERALL':>7}  STATUS")
-    for e in entries:
+    # One write for the whole table: tens of thousands of print calls cost more than the listing.
+    lines = [f"{'ID':<40} {'STARTED':<17} {'ROUND':<14} {'PERSONA':<8} {'OVERALL':>7}  STATUS"]
+    for e in listing.summaries:
         overall = f"{e.overall:.2f}" if e.overall is not None else "-"
         tid, round_id, persona = one_line(e.id), one_line(e.round_id), one_line(e.persona)
-        print(f"{tid:<40} {e.started_at:%Y-%m-%d %H:%M} {round_id:<14} {persona:<8} {overall:>7}  {e.status}")
+        lines.append(f"{tid:<40} {e.started_at:%Y-%m-%d %H:%M} {round_id:<14} {persona:<8} {overall:>7}  {e.status}")
+    sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_OK
 
 
@@ -511,14 +513,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     from interviewer.backends import open_brain
-    from interviewer.drafts import DraftStore
+    from interviewer.session import Interviews
     from interviewer.tui.app import make_app
     from interviewer.tui.context import TuiContext
 
     library = _library(args)
     store = _store(args)
-    with open_brain(**_brain_options(args)) as choice:
-        make_app(TuiContext(library=library, store=store, choice=choice, drafts=DraftStore())).run()
+    with open_brain(_brain_options(args)) as choice:
+        make_app(TuiContext(Interviews(library, store, choice.brain))).run()
     return EXIT_OK
 
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from interviewer.inert import markdown_block, markdown_inline
 from interviewer.models import AnswerScore, Question, Transcript
+from interviewer.report import missed
 
-LEVEL_BAR = {1: "#....", 2: "##...", 3: "###..", 4: "####.", 5: "#####"}
+
+def level_bar(level: int) -> str:
+    """A 1-5 level as filled and empty dots, read the same in a terminal, a Markdown view or an export."""
+    return "●" * level + "○" * (5 - level)
 
 
 def _score_lines(score: AnswerScore, question: Question | None) -> list[str]:
@@ -25,15 +29,15 @@ def _score_lines(score: AnswerScore, question: Question | None) -> list[str]:
         rubric = descriptions.get(criterion.criterion_id)
         title = rubric.description if rubric else criterion.criterion_id
         lines.append(
-            f"- `{LEVEL_BAR[criterion.level]}` **{markdown_inline(criterion.criterion_id)}** "
+            f"- {level_bar(criterion.level)} **{markdown_inline(criterion.criterion_id)}** "
             f"level {criterion.level}/5 (weight {criterion.weight:g}): {markdown_inline(title)}"
         )
         lines.append(f"  - {markdown_inline(criterion.rationale)}")
         for quote in criterion.evidence:
             lines.append(f'  - evidence: "{markdown_inline(quote)}"')
-        if rubric and criterion.level < 4 and rubric.levels.get(5):
-            top = rubric.levels[5][0].lower() + rubric.levels[5][1:]
-            lines.append(f"  - missed: a top answer {markdown_inline(top)}")
+        top = missed(rubric, criterion.level) if rubric else None
+        if top:
+            lines.append(f"  - missed: a top answer {markdown_inline(top[0].lower() + top[1:])}")
     return lines
 
 

@@ -5,38 +5,29 @@ from __future__ import annotations
 from collections import defaultdict
 
 from interviewer.engine import derive_state
-from interviewer.models import Question, QuestionResult, Report, Transcript
+from interviewer.models import Criterion, Question, QuestionResult, Report, Transcript
 
 PRACTISE_BELOW = 3.5
 PRACTISE_MAX = 3
+MISSED_BELOW = 4  # below this level a criterion's top descriptor is shown as what was missed
 
 
 def build_report(transcript: Transcript, questions: dict[str, Question]) -> Report:
     """Answered questions count at their score and skipped ones at 1; unreached ones not at all."""
     state = derive_state(transcript)
-    results: list[QuestionResult] = []
-    counted: list[float] = []
-    by_competency: dict[str, list[float]] = defaultdict(list)
-    for qs in state.questions:
-        if not qs.asked:
-            continue
-        results.append(
-            QuestionResult(
-                question_id=qs.question_id,
-                skipped=qs.skipped and not qs.answered,
-                score=qs.score,
-                follow_ups=qs.follow_ups,
-                hints=qs.hints,
-            )
+    results = [
+        QuestionResult(
+            question_id=qs.question_id,
+            skipped=qs.skipped and not qs.answered,
+            score=qs.score,
+            follow_ups=qs.follow_ups,
+            hints=qs.hints,
         )
-        value = qs.score.overall if qs.score is not None else 1.0
-        if qs.score is None and not qs.skipped:
-            continue  # asked when the interview ended, never answered
-        counted.append(value)
-        question = questions.get(qs.question_id)
-        for competency in question.competencies if question else []:
-            by_competency[competency].append(value)
-    averages = {c: sum(v) / len(v) for c, v in by_competency.items()}
+        for qs in state.questions
+        if qs.asked
+    ]
+    counted = [value for result in results if (value := counted_value(result)) is not None]
+    averages = competency_averages(results, questions)
     practise = sorted((c for c, avg in averages.items() if avg < PRACTISE_BELOW), key=lambda c: (averages[c], c))
     return Report(
         overall=round(sum(counted) / len(counted), 2) if counted else 1.0,
@@ -45,3 +36,43 @@ def build_report(transcript: Transcript, questions: dict[str, Question]) -> Repo
         results=results,
         practise_next=practise[:PRACTISE_MAX],
     )
+
+
+def counted_value(result: QuestionResult) -> float | None:
+    """A question's value in the totals: its score, 1 if skipped, None if the interview ended before an answer."""
+    if result.score is not None:
+        return result.score.overall
+    return 1.0 if result.skipped else None
+
+
+def competency_averages(results: list[QuestionResult], questions: dict[str, Question]) -> dict[str, float]:
+    """Per competency, the mean value of the questions that exercise it."""
+    by_competency: dict[str, list[float]] = defaultdict(list)
+    for result in results:
+        value = counted_value(result)
+        question = questions.get(result.question_id)
+        if value is None or question is None:
+            continue
+        for competency in question.competencies:
+            by_competency[competency].append(value)
+    return {c: sum(v) / len(v) for c, v in by_competency.items()}
+
+
+def competency_history(transcripts: list[Transcript], questions: dict[str, Question]) -> dict[str, list[float]]:
+    """Per competency, its average in each finished interview that touched it, in the order they were finished.
+
+    An interview resumed and finished today is today's result, however long ago it was started.
+    """
+    history: dict[str, list[float]] = defaultdict(list)
+    for transcript in sorted(transcripts, key=lambda t: t.updated_at):
+        if transcript.report is None:
+            continue
+        for competency, average in competency_averages(transcript.report.results, questions).items():
+            history[competency].append(round(average, 2))
+    return dict(sorted(history.items()))
+
+
+def missed(criterion: Criterion, level: int) -> str | None:
+    """What a top answer would have had, for a criterion scored below MISSED_BELOW."""
+    top = criterion.levels.get(5)
+    return top if level < MISSED_BELOW and top else None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interviewer.backends import BrainChoice
 from interviewer.brain import Brain
 from interviewer.content import Library
 from interviewer.drafts import DraftStore
 from interviewer.offline.brain import OfflineBrain
+from interviewer.session import Interviews
 from interviewer.store import TranscriptStore
 from interviewer.tui.context import TuiContext
 
@@ -25,9 +25,7 @@ def make_context(
     library: Library, root: Path, brain: Brain | None = None, clock: FakeClock | None = None
 ) -> TuiContext:
     return TuiContext(
-        library=library,
-        store=TranscriptStore(root / "transcripts"),
-        choice=BrainChoice(brain or OfflineBrain(), None, None),
+        Interviews(library, TranscriptStore(root / "transcripts"), brain or OfflineBrain()),
         drafts=DraftStore(root / "drafts"),
         clock=clock or FakeClock(),
         cursor_blink=False,

@@ -25,6 +25,7 @@ TurnKind = Literal[
     "cut_in",  # the interviewer interrupts a draft that runs over time or length (interviewer)
 ]
 Status = Literal["in_progress", "completed"]
+Phrasing = Literal["offline", "llm", "fallback"]
 
 
 def utc_now() -> datetime:
@@ -54,7 +55,7 @@ class Turn(BaseModel):
         description="On answers: the score of everything said for the question so far.",
     )
     tokens: int | None = Field(default=None, description="Token count of the text, where counted.")
-    phrasing: Literal["offline", "llm", "fallback"] | None = Field(
+    phrasing: Phrasing | None = Field(
         default=None,
         description="On interviewer turns: who wrote the words; 'fallback' when a model reply was replaced.",
     )
@@ -65,6 +66,13 @@ class Backend(BaseModel):
     name: str = "offline"
     model: str | None = None
     base_url: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How a screen names the backend in use."""
+        if self.name == "offline":
+            return "Offline interviewer (no model configured)"
+        return f"Model {self.model} via {self.name}"
 
 
 class TokenUsage(BaseModel):

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Static
 
-from interviewer.models import Transcript
+from interviewer.session import SessionStatus
 from interviewer.tui.safe_text import literal, markdown_source
 
 BLOCK_CHARS = 1500  # the live, plain-text part of a streaming reply stays about this size
@@ -169,39 +169,22 @@ def _clock(seconds: float) -> str:
 class SidePanel(Static):
     """Where the interview stands: question, follow-ups, clock, persona, tokens and cost."""
 
-    def show(
-        self,
-        transcript: Transcript,
-        *,
-        round_title: str,
-        question_number: int | None,
-        topic: str | None,
-        follow_ups: int,
-        follow_up_budget: int,
-        elapsed: float,
-        limit_minutes: float | None,
-        persona_name: str,
-        backend: str,
-        draft_tokens: int,
-    ) -> None:
+    def show(self, status: SessionStatus) -> None:
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim")
         table.add_column()
-        total = len(transcript.question_ids)
-        table.add_row("Round", literal(round_title))
-        table.add_row("Question", f"{question_number or '-'} of {total}")
-        if topic:
-            table.add_row("Topic", literal(topic))
-        table.add_row("Follow-ups", f"{follow_ups} / {follow_up_budget}")
-        over = limit_minutes is not None and elapsed > limit_minutes * 60
-        limit = f" / {_clock(limit_minutes * 60)}" if limit_minutes else ""
-        table.add_row("Time", Text(f"{_clock(elapsed)}{limit}", style="bold red" if over else ""))
-        table.add_row("Persona", literal(persona_name))
-        table.add_row("Backend", literal(backend))
-        usage = transcript.usage
-        approx = "~" if usage.approximate else ""
-        table.add_row("Tokens", f"{approx}{usage.prompt_tokens + usage.completion_tokens:,}")
-        table.add_row("Cost", f"${usage.estimated_cost_usd:.4f}")
-        table.add_row("Draft", f"{draft_tokens} tokens")
-        table.add_row("Status", transcript.status.replace("_", " "))
+        table.add_row("Round", literal(status.round_title))
+        table.add_row("Question", f"{status.question_number or '-'} of {status.question_count}")
+        if status.topic:
+            table.add_row("Topic", literal(status.topic))
+        table.add_row("Follow-ups", f"{status.follow_ups} / {status.follow_up_budget}")
+        limit = f" / {_clock(status.time_limit_minutes * 60)}" if status.time_limit_minutes else ""
+        clock = Text(f"{_clock(status.elapsed_seconds)}{limit}", style="bold red" if status.over_time else "")
+        table.add_row("Time", clock)
+        table.add_row("Persona", literal(status.persona_name))
+        table.add_row("Backend", literal(status.backend))
+        table.add_row("Tokens", f"{'~' if status.tokens_approximate else ''}{status.tokens:,}")
+        table.add_row("Cost", f"${status.cost_usd:.4f}")
+        table.add_row("Draft", f"{status.draft_tokens} tokens")
+        table.add_row("Status", "completed" if status.finished else "in progress")
         self.update(table)

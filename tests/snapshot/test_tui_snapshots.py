@@ -16,9 +16,7 @@ SIZES = [(80, 24), (120, 40)]
 
 
 async def _played(ctx, library, transcript_id: str, answers: list[str], started: datetime) -> InterviewSession:
-    session = InterviewSession.create(
-        library, "test-round", None, ctx.choice.brain, ctx.store, transcript_id=transcript_id
-    )
+    session = ctx.interviews.start("test-round", transcript_id=transcript_id)
     session.transcript.started_at = started
     async for _ in session.open():
         pass
@@ -58,7 +56,7 @@ def test_report_screen(snap_compare, small_library, tmp_path, size):
 
     async def run_before(pilot):
         await settle(pilot.app, pilot)
-        await pilot.press("f10")
+        await pilot.press("f10", "y")
         await settle(pilot.app, pilot)
 
     assert snap_compare(make_app(ctx, session), terminal_size=size, run_before=run_before)

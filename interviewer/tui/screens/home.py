@@ -11,7 +11,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Select, Static
 
-from interviewer.session import InterviewSession
 from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal
 
@@ -72,14 +71,7 @@ class HomeScreen(Screen[None]):
     def action_start(self) -> None:
         round_id = str(self.query_one("#round", Select).value)
         persona = str(self.query_one("#persona", Select).value)
-        session = InterviewSession.create(
-            self.ctx.library,
-            round_id,
-            None if persona == ROUND_DEFAULT else persona,
-            self.ctx.choice.brain,
-            self.ctx.store,
-            self.ctx.choice.price,
-        )
+        session = self.ctx.interviews.start(round_id, None if persona == ROUND_DEFAULT else persona)
         self.app.open_interview(session)  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#review")
@@ -91,8 +83,5 @@ class HomeScreen(Screen[None]):
     @on(ListView.Selected, "#resume")
     def resume(self, event: ListView.Selected) -> None:
         transcript_id = (event.item.id or "")[2:]
-        transcript = self.ctx.store.load(transcript_id)
-        session = InterviewSession(
-            transcript, self.ctx.library, self.ctx.choice.brain, self.ctx.store, self.ctx.choice.price
-        )
+        session = self.ctx.interviews.resume(transcript_id)
         self.app.open_interview(session)  # type: ignore[attr-defined]

@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, OptionList, TextArea
+from textual.widgets import Button, Footer, Header, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker, get_current_worker
 
-from interviewer import engine
-from interviewer.execution.runner import run_answer
-from interviewer.models import Question, Turn
+from interviewer.models import Turn
 from interviewer.models.scores import RunResult
 from interviewer.session import (
+    CommandName,
     Event,
     Finished,
     InterviewSession,
     Notice,
-    Reset,
+    PhraseReset,
     SessionError,
     Token,
     TurnAdded,
 )
-from interviewer.tokens import count_tokens
 from interviewer.tui.context import TuiContext
-from interviewer.tui.widgets import CandidateMessage, InterviewerMessage, NoteMessage, SidePanel
+from interviewer.tui.widgets import CandidateMessage, InterviewerMessage, NoteMessage, ReplyBody, SidePanel
 
 LANGUAGES = {"sql": "sql", "python": "python"}
 FLUSH_SECONDS = 0.1  # ten screen updates a second while a reply streams
@@ -49,9 +48,33 @@ class PersonaPicker(ModalScreen[str | None]):
                    for pid, name in self.personas]  # fmt: skip
         yield Vertical(OptionList(*options, id="personas"), id="picker")
 
+    def on_mount(self) -> None:
+        current = [pid for pid, _ in self.personas].index(self.current) if self.current in dict(self.personas) else 0
+        self.query_one(OptionList).highlighted = current
+
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+
+class ConfirmEnd(ModalScreen[bool]):
+    """Ending cannot be undone, so it is asked once; a turn in flight is stopped when it is confirmed."""
+
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "End now"),
+        Binding("n,escape", "dismiss(False)", "Keep going"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-end"):
+            yield Label("End the interview now and see the report?")
+            with Horizontal():
+                yield Button("End now (y)", variant="error", id="end-yes")
+                yield Button("Keep going (n)", id="end-no")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "end-yes")
 
 
 class InterviewScreen(Screen[None]):
@@ -62,7 +85,7 @@ class InterviewScreen(Screen[None]):
         Binding("f4", "command('repeat')", "Repeat", id="interview.repeat"),
         Binding("f5", "pick_persona", "Persona", id="interview.persona"),
         Binding("f8", "run_draft", "Run", id="interview.run"),
-        Binding("f10", "command('end')", "End", id="interview.end"),
+        Binding("f10", "end", "End", id="interview.end"),
     ]
 
     def __init__(self, session: InterviewSession, ctx: TuiContext) -> None:
@@ -72,6 +95,8 @@ class InterviewScreen(Screen[None]):
         self.prompt_started = ctx.clock()
         self.busy = False
         self.draft_dirty = False
+        self.turn_worker: Worker[None] | None = None
+        self.submitted_text: str | None = None  # what the turn in flight took from the box
         self._answer = TextArea(id="answer", soft_wrap=True, tab_behavior="indent", show_line_numbers=False)
         self._answer.cursor_blink = ctx.cursor_blink
 
@@ -96,51 +121,71 @@ class InterviewScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.title = "interviewer"
-        self.sub_title = self.ctx.library.round(self.session.transcript.round_id).title
+        self.sub_title = self.session.status().round_title
         for turn in self.session.transcript.turns:
             await self._show_turn(turn)
         self.answer_box.text = self.ctx.drafts.load(self.session.transcript.id)
+        self.answer_box.move_cursor(self.answer_box.document.end)  # new typing continues the restored draft
         self.answer_box.border_title = "Your answer · Ctrl+S to submit · /hint /skip /repeat /end /persona NAME"
         self._sync_answer_kind()
         self.answer_box.focus()
         self.set_interval(1.0, self._tick)
         self._refresh_side()
-        self.run_events(self.session.open(), submitted=False)
+        self.start_turn(self.session.open())
 
     # --- actions -----------------------------------------------------------------------
 
     def action_submit(self) -> None:
+        # The submission is exactly the box's text now; anything typed after it stays in the box.
         text = self.answer_box.text
         if self.busy or not text.strip() or self.session.finished:
             return
-        self.run_events(self.session.submit(text), submitted=engine.parse_command(text) is None)
+        self.submitted_text = text
+        self.start_turn(self.session.submit(text))
 
-    def action_command(self, name: str) -> None:
+    def action_command(self, name: CommandName) -> None:
         if not self.busy and not self.session.finished:
-            self.run_events(self.session.submit(f"/{name}"), submitted=False)
+            self.start_turn(self.session.command(name))
+
+    def action_end(self) -> None:
+        if not self.session.finished:
+            self.app.push_screen(ConfirmEnd(), self.end_confirmed)
+
+    def end_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed and not self.session.finished:
+            self.session.cancel()  # the session runs the end once the cancelled turn has let go
+            self.start_turn(self.session.command("end"))
 
     def action_run_draft(self) -> None:
-        qs = self.session.state.current_question
-        if qs is None or self.session.questions[qs.question_id].execution is None:
+        if not self.session.status().can_run:
             self.notify("This question has nothing to run.")
             return
-        self.run_draft(self.session.questions[qs.question_id], self.answer_box.text)
+        self.run_draft(self.answer_box.text)
 
     @work(exclusive=True, group="run", exit_on_error=False, description="run the draft")
-    async def run_draft(self, question: Question, draft: str) -> None:
+    async def run_draft(self, draft: str) -> None:
         """Runs the draft in the sandbox process and shows the outcome; nothing is submitted or saved."""
-        result = await asyncio.to_thread(run_answer, question, draft)
-        if result is not None:
-            await self.log_view.mount(NoteMessage(format_run(result)))
-            self.log_view.scroll_end(animate=False)
+        try:
+            result = await self.session.run_draft(draft)
+        except SessionError as exc:
+            self.notify(str(exc))
+            return
+        await self.log_view.mount(NoteMessage(format_run(result)))
+        self.log_view.scroll_end(animate=False)
 
     def action_pick_persona(self) -> None:
         personas = [(p.id, p.name) for p in self.ctx.library.personas.values()]
         self.app.push_screen(PersonaPicker(personas, self.session.transcript.persona), self.switch_persona)
 
     def switch_persona(self, persona_id: str | None) -> None:
-        if persona_id and not self.busy and not self.session.finished:
-            self.run_events(self.session.submit(f"/persona {persona_id}"), submitted=False)
+        if not persona_id or self.busy or self.session.finished:
+            return
+        try:
+            event = self.session.switch_persona(persona_id)
+        except SessionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.start_turn(_single(event))
 
     @on(TextArea.Changed, "#answer")
     def draft_changed(self) -> None:
@@ -148,77 +193,95 @@ class InterviewScreen(Screen[None]):
 
     # --- events from the session --------------------------------------------------------
 
-    @work(exclusive=True, group="turn", exit_on_error=False, description="interviewer turn")
-    async def run_events(self, events: AsyncIterator[Event], submitted: bool) -> None:
+    def start_turn(self, events: AsyncGenerator[Event, None]) -> None:
         self.busy = True
-        self.answer_box.read_only = True
+        self.turn_worker = self.run_events(events)
+
+    @work(exclusive=True, group="turn", exit_on_error=False, description="interviewer turn")
+    async def run_events(self, events: AsyncGenerator[Event, None]) -> None:
         message: InterviewerMessage | None = None
-        stream = None
+        stream: ReplyBody | None = None
         # Tokens are written to the widget in batches: a screen update per token would stall the loop.
         pending: list[str] = []
         flushed_at = time.monotonic()
-        try:
-            async for event in events:
-                if isinstance(event, Token):
-                    if message is None:
-                        message = await self._new_interviewer_message()
-                    if stream is None:
-                        stream = message.stream()
-                    pending.append(event.text)
-                    if time.monotonic() - flushed_at >= FLUSH_SECONDS:
-                        await stream.write("".join(pending))
-                        pending.clear()
-                        flushed_at = time.monotonic()
-                        self.log_view.scroll_end(animate=False)
-                    continue
-                if pending and stream is not None:
+
+        async def finish_stream() -> None:
+            """The one place a streamed reply is flushed and closed: on a reset, a whole turn, or the end."""
+            nonlocal stream
+            if stream is not None:
+                if pending:
                     await stream.write("".join(pending))
-                pending.clear()
-                if isinstance(event, Reset):
-                    if stream is not None:
-                        await stream.stop()
-                        stream = None
-                    if message is None:
-                        message = await self._new_interviewer_message()
-                    await message.set_text(event.text)
-                elif isinstance(event, TurnAdded):
-                    turn = event.turn
-                    if turn.role == "interviewer":
-                        if stream is not None:
-                            await stream.stop()
-                            stream = None
+                await stream.stop()
+                stream = None
+            pending.clear()
+
+        try:
+            async with aclosing(events):  # a cancelled turn still lets the session release the interview
+                async for event in events:
+                    if isinstance(event, Token):
                         if message is None:
                             message = await self._new_interviewer_message()
-                        await message.set_text(turn.text)
-                        await _label(message, turn)
-                        message = None
-                        if turn.kind != "cut_in":
-                            self.prompt_started = self.ctx.clock()
-                    else:
-                        await self._show_turn(turn)
-                        if turn.role == "candidate" and submitted:
-                            # The answer is on disk now; only now is the box cleared.
-                            self.answer_box.text = ""
-                            self.ctx.drafts.clear(self.session.transcript.id)
-                            self.draft_dirty = False
-                    self._sync_answer_kind()
-                elif isinstance(event, Notice):
-                    self.notify(event.text)
-                elif isinstance(event, Finished):
-                    from interviewer.tui.screens.report import ReportScreen
+                        if stream is None:
+                            stream = message.stream()
+                        pending.append(event.text)
+                        if time.monotonic() - flushed_at >= FLUSH_SECONDS:
+                            await stream.write("".join(pending))
+                            pending.clear()
+                            flushed_at = time.monotonic()
+                            self.log_view.scroll_end(animate=False)
+                        continue
+                    if isinstance(event, PhraseReset):
+                        await finish_stream()
+                        if message is None:
+                            message = await self._new_interviewer_message()
+                        await message.set_text(event.text)
+                    elif isinstance(event, TurnAdded):
+                        turn = event.turn
+                        if turn.role == "interviewer":
+                            await finish_stream()
+                            if message is None:
+                                message = await self._new_interviewer_message()
+                            await message.set_text(turn.text)
+                            await _label(message, turn)
+                            message = None
+                            if turn.kind != "cut_in":
+                                self.prompt_started = self.ctx.clock()
+                        else:
+                            await self._show_turn(turn)
+                            if turn.role == "candidate" and turn.kind == "answer":
+                                self._take_submitted_text()
+                        self._sync_answer_kind()
+                    elif isinstance(event, Notice):
+                        self.notify(event.text)
+                    elif isinstance(event, Finished):
+                        from interviewer.tui.screens.report import ReportScreen
 
-                    self.app.push_screen(ReportScreen(self.session.transcript, self.ctx))
+                        self.app.push_screen(ReportScreen(self.session.status(), self.ctx))
         except SessionError as exc:
             self.notify(str(exc), severity="warning")
         except Exception as exc:  # a failing backend must never cost the candidate their draft
             self.notify(f"Something went wrong: {exc}. Your answer is still in the box.", severity="error", timeout=8)
         finally:
-            if stream is not None:
-                await stream.stop()
-            self.busy = False
+            await finish_stream()
+            if get_current_worker() is self.turn_worker:  # a turn replaced by the end leaves `busy` to the end
+                self.busy = False
+                self.submitted_text = None
             self.answer_box.read_only = self.session.finished
             self._refresh_side()
             self.log_view.scroll_end(animate=False)
+
+    def _take_submitted_text(self) -> None:
+        """The answer is on disk now: only now does it leave the box, and whatever was typed since stays."""
+        box, submitted = self.answer_box, self.submitted_text
+        if submitted is None:
+            return
+        self.submitted_text = None
+        rest = box.text[len(submitted) :] if box.text.startswith(submitted) else box.text
+        if rest != box.text:
+            box.text = rest
+            box.move_cursor(box.document.end)
+        self.ctx.drafts.save(self.session.transcript.id, box.text)
+        self.draft_dirty = False
 
     async def _new_interviewer_message(self) -> InterviewerMessage:
         message = InterviewerMessage(self.session.transcript.persona)
@@ -239,53 +302,30 @@ class InterviewScreen(Screen[None]):
     # --- clock, side panel, cut-ins, drafts ----------------------------------------------
 
     def _sync_answer_kind(self) -> None:
-        qs = self.session.state.current_question
-        kind = self.session.questions[qs.question_id].answer_kind if qs else "text"
+        kind = self.session.status().answer_kind
         box = self.answer_box
-        box.language = LANGUAGES.get(kind)
-        box.show_line_numbers = kind != "text"
-        box.soft_wrap = kind == "text"
+        wanted = (LANGUAGES.get(kind), kind != "text", kind == "text")
+        if (box.language, box.show_line_numbers, box.soft_wrap) == wanted:
+            return  # setting the language reloads the document and sends the cursor home
+        cursor = box.cursor_location
+        box.language, box.show_line_numbers, box.soft_wrap = wanted
+        box.move_cursor(cursor)
+
+    def _elapsed(self) -> float:
+        return self.ctx.clock() - self.prompt_started
 
     async def _tick(self) -> None:
         if self.draft_dirty:
             self.ctx.drafts.save(self.session.transcript.id, self.answer_box.text)
             self.draft_dirty = False
-        if not self.busy and not self.session.finished:
-            state = self.session.state
-            qs = state.current_question
-            if qs is not None:
-                persona = self.ctx.library.persona(self.session.transcript.persona)
-                limit = self.session.questions[qs.question_id].time_limit_minutes
-                elapsed = self.ctx.clock() - self.prompt_started
-                reason = engine.live_cut_in(state, persona, elapsed, limit, self._draft_tokens())
-                if reason is not None:
-                    added = self.session.cut_in(reason)
-                    await self._show_turn(added.turn)
+        if not self.busy:
+            cut_in = self.session.tick(self._elapsed(), self.answer_box.text)
+            if cut_in is not None:
+                await self._show_turn(cut_in.turn)
         self._refresh_side()
 
-    def _draft_tokens(self) -> int:
-        text = self.answer_box.text
-        return count_tokens(text).tokens if text.strip() else 0
-
     def _refresh_side(self) -> None:
-        transcript = self.session.transcript
-        state = self.session.state
-        qs = state.current_question
-        question = self.session.questions[qs.question_id] if qs else None
-        persona = self.ctx.library.persona(transcript.persona)
-        self.query_one(SidePanel).show(
-            transcript,
-            round_title=self.ctx.library.round(transcript.round_id).title,
-            question_number=(state.current + 1) if state.current is not None else None,
-            topic=question.topic if question else None,
-            follow_ups=qs.follow_ups if qs else 0,
-            follow_up_budget=persona.follow_up_budget,
-            elapsed=self.ctx.clock() - self.prompt_started,
-            limit_minutes=question.time_limit_minutes if question else None,
-            persona_name=persona.name,
-            backend=self.ctx.backend_label,
-            draft_tokens=self._draft_tokens(),
-        )
+        self.query_one(SidePanel).show(self.session.status(self._elapsed(), self.answer_box.text))
 
     def on_unmount(self) -> None:
         if self.draft_dirty:
@@ -304,6 +344,10 @@ def format_run(result: RunResult) -> str:
     if result.rows is not None:
         lines.append(f"  first rows: {result.rows[:5]}")
     return "\n".join(lines)
+
+
+async def _single(event: Event) -> AsyncGenerator[Event, None]:
+    yield event
 
 
 async def _label(message: InterviewerMessage, turn: Turn) -> None:

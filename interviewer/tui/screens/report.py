@@ -10,8 +10,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from interviewer.engine import derive_state
-from interviewer.models import Question, Transcript
+from interviewer.models import Question
+from interviewer.render import level_bar
+from interviewer.report import missed
+from interviewer.session import SessionStatus
 from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal, neutralise
 
@@ -31,9 +33,9 @@ def highlight(answer: str, quotes: list[str]) -> Text:
     return text
 
 
-def report_renderables(transcript: Transcript, questions: dict[str, Question]) -> list:
-    report = transcript.report
-    blocks: list = []
+def report_renderables(status: SessionStatus, questions: dict[str, Question]) -> list[Text]:
+    report = status.report
+    blocks: list[Text] = []
     if report is None:
         blocks.append(Text("This interview has no report yet.", style="italic"))
         return blocks
@@ -44,8 +46,6 @@ def report_renderables(transcript: Transcript, questions: dict[str, Question]) -
         head.append("Practise next: ", style="bold")
         head.append(", ".join(report.practise_next))
     blocks.append(head)
-    state = derive_state(transcript)
-    answers = {qs.question_id: qs.thread().text() for qs in state.questions}
     for result in report.results:
         question = questions.get(result.question_id)
         title = Text(f"\n{question.topic if question else result.question_id}", style="bold underline")
@@ -63,20 +63,21 @@ def report_renderables(transcript: Transcript, questions: dict[str, Question]) -
         quotes: list[str] = []
         for criterion in score.criteria:
             line = Text()
-            line.append(f"  {'●' * criterion.level}{'○' * (5 - criterion.level)} ", style="green")
+            line.append(f"  {level_bar(criterion.level)} ", style="green")
             line.append(f"{criterion.criterion_id} ", style="bold")
             described = rubric.get(criterion.criterion_id)
             if described:
                 line.append_text(literal(described.description))
             line.append("\n    ")
             line.append_text(literal(criterion.rationale, style="dim"))
-            if described and criterion.level < 4 and described.levels.get(5):
+            top = missed(described, criterion.level) if described else None
+            if top:
                 line.append("\n    Missed: ", style="bold red")
-                line.append_text(literal(described.levels[5]))
+                line.append_text(literal(top))
             blocks.append(line)
             quotes.extend(criterion.evidence)
         blocks.append(Text("  Your answer (evidence highlighted):", style="bold"))
-        blocks.append(highlight(answers.get(result.question_id, ""), quotes))
+        blocks.append(highlight(status.answers.get(result.question_id, ""), quotes))
         if question:
             blocks.append(Text("  Reference answer:", style="bold"))
             blocks.append(literal(question.reference_answer, style="italic"))
@@ -89,20 +90,20 @@ class ReportScreen(Screen[None]):
         Binding("r", "review", "Review", id="report.review"),
     ]
 
-    def __init__(self, transcript: Transcript, ctx: TuiContext) -> None:
+    def __init__(self, status: SessionStatus, ctx: TuiContext) -> None:
         super().__init__()
-        self.transcript = transcript
+        self.status = status
         self.ctx = ctx
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="report"):
-            yield Static(Group(*report_renderables(self.transcript, self.ctx.library.questions)), id="report-body")
+            yield Static(Group(*report_renderables(self.status, self.ctx.library.questions)), id="report-body")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Interview report"
-        self.sub_title = self.transcript.id
+        self.sub_title = self.status.transcript_id
 
     def action_home(self) -> None:
         self.app.go_home()  # type: ignore[attr-defined]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Markdown, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
 
 from interviewer.models import Transcript, TranscriptSummary
 from interviewer.render import transcript_markdown
+from interviewer.report import competency_history
 from interviewer.store import TranscriptError
 from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal, markdown_source
@@ -139,6 +139,13 @@ def _sort_key(value: object) -> object:
     return value.plain if isinstance(value, Text) else value
 
 
+def transcript_view(transcript: Transcript, ctx: TuiContext) -> Static:
+    """A whole transcript as one rendered Markdown block. Textual's Markdown widget builds a widget per
+    paragraph, which took seconds for two long transcripts side by side; Rich renders the same source at once."""
+    source = markdown_source(transcript_markdown(transcript, ctx.library.questions))
+    return Static(RichMarkdown(source, hyperlinks=False), classes="transcript-view")
+
+
 class TranscriptScreen(Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="transcript.back")]
 
@@ -149,8 +156,7 @@ class TranscriptScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        source = transcript_markdown(self.transcript, self.ctx.library.questions)
-        yield VerticalScroll(Markdown(markdown_source(source)), id="transcript")
+        yield VerticalScroll(transcript_view(self.transcript, self.ctx), id="transcript")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -171,29 +177,11 @@ class CompareScreen(Screen[None]):
         yield Header()
         with Horizontal(id="compare"):
             for transcript in (self.left, self.right):
-                source = transcript_markdown(transcript, self.ctx.library.questions)
-                yield VerticalScroll(Markdown(markdown_source(source)), classes="side-by-side")
+                yield VerticalScroll(transcript_view(transcript, self.ctx), classes="side-by-side")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Compare"
-
-
-def competency_history(transcripts: list[Transcript], ctx: TuiContext) -> dict[str, list[float]]:
-    """Per competency, the average score in each interview that touched it, oldest first."""
-    history: dict[str, list[float]] = defaultdict(list)
-    for transcript in sorted(transcripts, key=lambda t: t.started_at):
-        if transcript.report is None:
-            continue
-        per_interview: dict[str, list[float]] = defaultdict(list)
-        for result in transcript.report.results:
-            question = ctx.library.questions.get(result.question_id)
-            value = result.score.overall if result.score else 1.0
-            for competency in question.competencies if question else []:
-                per_interview[competency].append(value)
-        for competency, values in per_interview.items():
-            history[competency].append(round(sum(values) / len(values), 2))
-    return dict(sorted(history.items()))
 
 
 class ProgressScreen(Screen[None]):
@@ -211,7 +199,7 @@ class ProgressScreen(Screen[None]):
                 transcripts.append(self.ctx.store.load(summary.id))
             except TranscriptError:
                 continue
-        history = competency_history(transcripts, self.ctx)
+        history = competency_history(transcripts, self.ctx.library.questions)
         with VerticalScroll(id="progress"):
             if not history:
                 yield Static("Finish an interview to see scores per competency over time.")
