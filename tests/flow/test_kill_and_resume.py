@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import random
@@ -143,3 +144,81 @@ def test_kill_9_of_a_headless_run_at_a_random_moment_then_resume(tmp_path: Path,
     assert resumed_said[: len(said)] == said
     assert resumed_said == answers[: len(resumed_said)]
     assert len(resumed_said) > len(said) or final.status == "completed"
+
+
+def _resume(env: dict[str, str], transcript_id: str, answers: Path) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "interviewer", "resume", transcript_id, "--answers", str(answers), "--json"]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [21, 22, 23, 24])
+def test_two_concurrent_writers_killed_at_random_moments_lose_nothing_silently(tmp_path: Path, seed: int):
+    rng = random.Random(seed)
+    env = {**os.environ, "INTERVIEWER_HOME": str(tmp_path / "home")}
+    first = tmp_path / "first.txt"
+    first.write_text("It depends.\n")
+    subprocess.run(
+        [sys.executable, "-m", "interviewer", "run", "--round", "ds-round-1", "--answers", str(first), "--json"],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    store = TranscriptStore(tmp_path / "home" / "transcripts")
+    [summary] = store.list().summaries
+    # Vague answers draw every follow-up, so each writer has plenty to do when it is killed.
+    own = {name: [f"{name} {i}: it depends, I guess." for i in range(30)] for name in ("alpha", "beta")}
+    files = {}
+    for name, answers in own.items():
+        files[name] = tmp_path / f"{name}.txt"
+        files[name].write_text("\n---\n".join(answers) + "\n")
+
+    # The second writer starts a little later, so it may find the first one working, killed or done.
+    start_at = {"alpha": 0.0, "beta": rng.uniform(0.0, 0.8)}
+    schedule = sorted(
+        [(at, "start", name) for name, at in start_at.items()]
+        + [(at + rng.uniform(0.2, 0.9), "kill", name) for name, at in start_at.items()]
+    )
+    writers: dict[str, subprocess.Popen[str]] = {}
+    started = time.monotonic()
+    for at, action, name in schedule:
+        time.sleep(max(0.0, at - (time.monotonic() - started)))
+        if action == "start":
+            writers[name] = _resume(env, summary.id, files[name])
+        else:
+            writers[name].send_signal(signal.SIGKILL)
+    outcomes = {name: (proc.wait(timeout=30), *proc.communicate()) for name, proc in writers.items()}
+
+    listing = store.list()
+    assert listing.problems == []  # never a half-written file
+    said = [t.text for t in store.load(summary.id).turns if t.role == "candidate"][1:]
+    authors = [text.split()[0] for text in said]
+    runs = [name for i, name in enumerate(authors) if i == 0 or authors[i - 1] != name]
+    assert len(runs) == len(set(runs))  # one writer at a time: their answers are never interleaved
+    for name, (code, out, err) in outcomes.items():
+        mine = [text for text in said if text.startswith(f"{name} ")]
+        assert mine == own[name][: len(mine)]  # in order, none skipped
+        if code == 0:
+            assert len(mine) == json.loads(out)["answers_used"]  # success means every answer it took is saved
+        elif code == 2:
+            assert "is open in another window or process" in err and len(err.strip().splitlines()) == 1
+            assert mine == []  # refused before it took any answer
+        else:
+            assert code == -signal.SIGKILL
+
+    finished_already = store.load(summary.id).status == "completed"
+    rest = tmp_path / "rest.txt"
+    rest.write_text("/end\n")
+    final = subprocess.run(
+        [sys.executable, "-m", "interviewer", "resume", summary.id, "--answers", str(rest), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert final.returncode == (2 if finished_already else 0), final.stderr
+    saved = store.load(summary.id)
+    assert saved.status == "completed"
+    assert [t.text for t in saved.turns if t.role == "candidate"][1 : len(said) + 1] == said
+    assert not list(store.root.glob(f".{summary.id}.json.*.tmp"))
