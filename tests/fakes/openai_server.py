@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Reply:
     prompt_tokens: int = 11
     completion_tokens: int = 7
     chunk_size: int = 4  # characters per streamed chunk
+    finish_reason: str = "stop"  # "length" when the reply hit the token cap
 
 
 @dataclass
@@ -55,6 +56,94 @@ class Drop:
 Item = Reply | Stream | Status | Hang | Drop
 Handler = Callable[[dict[str, Any]], Item]
 
+
+@dataclass(frozen=True)
+class ServerProfile:
+    """How a real server family differs from a plain OpenAI-compatible one, as far as the app can tell."""
+
+    name: str = "plain"
+    reasoning: bool = False  # OpenAI o-series / gpt-5: refuses max_tokens and any non-default temperature
+    refuse_json_object: bool = False  # LM Studio: response_format must be json_schema or text
+    refuse_schema_key: bool = False  # OpenAI: json_object takes no `schema` key
+    json_schema: Literal["ok", "refuse", "ignore"] = "ok"  # llama.cpp: one build refuses it, one ignores it
+    stream_usage: bool = True  # False: no usage chunk even when asked for one
+    refuse_stream_options: bool = False  # some hosts: 422 naming stream_options
+    echo_authorization: bool = False  # a debugging proxy that repeats the Authorization header in replies
+
+
+PROFILES = {
+    profile.name: profile
+    for profile in (
+        ServerProfile(),
+        ServerProfile("openai-reasoning", reasoning=True, refuse_schema_key=True),
+        ServerProfile("lm-studio", refuse_json_object=True, stream_usage=False),
+        ServerProfile("ollama"),
+        ServerProfile("vllm"),
+        ServerProfile("llama.cpp", json_schema="refuse"),
+        ServerProfile("llama.cpp-ignores-schema", json_schema="ignore"),
+        ServerProfile("no-stream-options", refuse_stream_options=True),
+        ServerProfile("echoes-authorization", echo_authorization=True),
+    )
+}
+
+
+def _refusal(message: str, param: str | None = None) -> Status:
+    error: dict[str, Any] = {"message": message, "type": "invalid_request_error"}
+    if param is not None:
+        error.update(param=param, code="unsupported_parameter")
+    return Status(400, body={"error": error})
+
+
+def profile_refusal(profile: ServerProfile, request: dict[str, Any]) -> Status | None:
+    """The error a server of this profile gives the request, or None when it accepts it."""
+    response_format = request.get("response_format") or {}
+    kind = response_format.get("type")
+    if profile.reasoning and "max_tokens" in request:
+        return _refusal(
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' "
+            "instead.",
+            "max_tokens",
+        )
+    if profile.reasoning and request.get("temperature", 1) != 1:
+        return _refusal(
+            f"Unsupported value: 'temperature' does not support {request['temperature']} with this model. Only "
+            "the default (1) value is supported.",
+            "temperature",
+        )
+    if profile.refuse_stream_options and "stream_options" in request:
+        detail = [
+            {"type": "extra_forbidden", "loc": ["body", "stream_options"], "msg": "Extra inputs are not permitted"}
+        ]
+        return Status(422, body={"detail": detail})
+    if profile.refuse_json_object and kind == "json_object":
+        return Status(400, body={"error": "'response_format.type' must be 'json_schema' or 'text'"})
+    if profile.refuse_schema_key and kind == "json_object" and "schema" in response_format:
+        return _refusal("Unrecognized request argument supplied: response_format.schema")
+    if profile.json_schema == "refuse" and kind == "json_schema":
+        body = {"error": {"code": 500, "message": "Invalid response_format: json_schema is not supported"}}
+        return Status(500, body=body)
+    return None
+
+
+def profile_reply(profile: ServerProfile, request: dict[str, Any], item: Item) -> Item:
+    """What a server of this profile makes of the scripted reply."""
+    if not isinstance(item, Reply):
+        return item
+    kind = (request.get("response_format") or {}).get("type")
+    if profile.json_schema == "ignore" and kind == "json_schema":
+        return Reply('{"score": 4, "feedback": "Solid answer."}')
+    if profile.echo_authorization:
+        echo = f"[{request['_authorization']}]"
+        try:
+            data = json.loads(item.content)
+        except ValueError:
+            return Reply(f"{item.content} {echo}", item.prompt_tokens, item.completion_tokens)
+        for judged in (data.get("criteria") or {}).values():
+            judged["rationale"] = f"{judged['rationale']} {echo}"
+        return Reply(json.dumps(data), item.prompt_tokens, item.completion_tokens)
+    return item
+
+
 REASONS = {
     200: "OK",
     400: "Bad Request",
@@ -67,9 +156,12 @@ REASONS = {
 
 
 class FakeOpenAIServer:
-    def __init__(self, models: tuple[str, ...] = ("fake-model",), latency: float = 0.0) -> None:
+    def __init__(
+        self, models: tuple[str, ...] = ("fake-model",), latency: float = 0.0, profile: ServerProfile | None = None
+    ) -> None:
         self.models = models
         self.latency = latency
+        self.profile = profile or ServerProfile()
         self.queue: deque[Item] = deque()
         self.handler: Handler | None = None
         self.requests: list[dict[str, Any]] = []
@@ -175,7 +267,8 @@ class FakeOpenAIServer:
                     },
                 )
                 return True
-            item = self._next(request)
+            refusal = profile_refusal(self.profile, request)
+            item = refusal if refusal is not None else profile_reply(self.profile, request, self._next(request))
             return await self._respond(item, request, writer)
         finally:
             with self._lock:
@@ -215,7 +308,11 @@ class FakeOpenAIServer:
             "created": int(time.time()),
             "model": request.get("model", "fake-model"),
             "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": item.content}, "finish_reason": "stop"}
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": item.content},
+                    "finish_reason": item.finish_reason,
+                }
             ],
             "usage": {
                 "prompt_tokens": item.prompt_tokens,
@@ -252,7 +349,7 @@ class FakeOpenAIServer:
             if stream.delay:
                 await asyncio.sleep(stream.delay)
         event({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-        if (request.get("stream_options") or {}).get("include_usage"):
+        if (request.get("stream_options") or {}).get("include_usage") and self.profile.stream_usage:
             event(
                 {
                     **base,

@@ -6,6 +6,7 @@ import pytest
 
 from interviewer.brain import PhraseReset
 from interviewer.llm.brain import LLMBrain
+from interviewer.llm.client import Redactor
 from interviewer.session import InterviewSession, Token
 from tests.fakes.openai_server import Drop, Hang, Reply, Status, Stream
 from tests.llm_helpers import API_KEY, Script, capabilities, is_judge, judge_json, target_for
@@ -206,3 +207,133 @@ async def test_repeat_is_word_for_word_without_a_model_call(small_library, store
     await submit(session, "/repeat")
     assert len(fake_server.chat_requests()) == calls
     assert last_interviewer(session).text == "Prompt for q1?"
+
+
+@pytest.mark.parametrize("size", [1, 3, 5, 50])
+def test_a_key_echoed_across_chunks_is_never_shown(size):
+    text = f"Why DAU? (debug: Authorization: Bearer {API_KEY}) done"
+    redactor = Redactor(target_for(type("S", (), {"base_url": "http://127.0.0.1:1/v1"})()))
+    shown = "".join(redactor.feed(text[i : i + size]) for i in range(0, len(text), size)) + redactor.flush()
+    assert shown == text.replace(API_KEY, "***")
+
+
+async def test_a_server_echoing_the_key_has_it_masked_in_the_streamed_words_and_the_transcript(
+    small_library, store, fake_server, llm_brain
+):
+    fake_server.handler = Script(question_lookup_for(small_library), line=f"Why DAU? [Bearer {API_KEY}]")
+    session, _ = await start(small_library, llm_brain, store)
+    events = await submit(session, ANSWER)
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    assert API_KEY not in streamed and "Bearer ***" in streamed
+    assert API_KEY not in store.path_for(session.transcript.id).read_text()
+
+
+async def test_cancelling_a_turn_in_flight_closes_its_stream(small_library, store, fake_server, llm_brain):
+    import asyncio
+
+    fake_server.enqueue(Stream(["Let's ", "take ", "this ", "slowly. "] * 20, delay=0.2))
+    session = InterviewSession.create(small_library, "test-round", None, llm_brain, store)
+
+    async def consume():
+        async for _ in session.open():
+            pass
+
+    task = asyncio.create_task(consume())
+    for _ in range(50):
+        await asyncio.sleep(0.05)
+        if fake_server.in_flight:
+            break
+    assert fake_server.in_flight == 1
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(40):  # the server notices the closed connection on its next write
+        if not fake_server.in_flight:
+            break
+        await asyncio.sleep(0.05)
+    assert fake_server.in_flight == 0
+
+
+async def test_repeated_failures_send_the_interview_offline_and_the_server_is_tried_again_later(
+    small_library, store, fake_server, tmp_path
+):
+    brain = LLMBrain(target_for(fake_server, max_retries=0), capabilities=capabilities(tmp_path))
+    fake_server.handler = lambda request: Status(503)
+    session, _ = await start(small_library, brain, store)
+    await submit(session, ANSWER)  # the score fails too: two failures in a row
+    calls = len(fake_server.chat_requests())
+    await submit(session, ANSWER)
+    assert len(fake_server.chat_requests()) == calls  # no call while the breaker is open
+    assert "continuing offline" in last_interviewer(session).note
+    brain.breaker.pause_seconds = 0  # the pause is over
+    fake_server.handler = Script(question_lookup_for(small_library), level=None)
+    await submit(session, ANSWER)
+    assert len(fake_server.chat_requests()) > calls
+    assert last_interviewer(session).phrasing == "llm"
+
+
+async def test_a_follow_up_prompt_names_the_criterion_what_is_covered_and_the_tone(
+    small_library, store, fake_server, llm_brain
+):
+    question = small_library.questions["q1"]
+    fake_server.handler = Script(question_lookup_for(small_library), level=2, line="Why these metrics?")
+    session, _ = await start(small_library, llm_brain, store)
+    await submit(session, "The business goal is engagement, so I would track time spent.")
+    follow_up = last_interviewer(session)
+    request = fake_server.chat_requests()[-1]
+    system, task = request["messages"][0]["content"], request["messages"][-1]["content"]
+    assert "never acknowledge, thank or praise" in system  # the strict persona's real manners
+    assert "<candidate_answer>" in task  # the candidate's words are wrapped as data
+    assert follow_up.probe is not None and follow_up.probe.kind == "criterion"
+    criterion = next(c for c in question.criteria if c.id == follow_up.probe.criterion_id)
+    assert criterion.description in task
+    assert "The answer already covers:" in task
+    assert "to adapt rather than copy" in task
+
+
+def test_an_offline_interview_never_loads_tiktoken(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import asyncio, pathlib, sys\n"
+        "from interviewer.offline.brain import OfflineBrain\n"
+        "from interviewer.session import InterviewSession\n"
+        "from interviewer.store import TranscriptStore\n"
+        "from tests.factories import make_library\n"
+        "async def main():\n"
+        f"    store = TranscriptStore(pathlib.Path({str(tmp_path)!r}))\n"
+        "    session = InterviewSession.create(make_library(), 'test-round', None, OfflineBrain(), store)\n"
+        "    async for _ in session.open(): pass\n"
+        "    async for _ in session.submit('We tracked DAU because it is daily.'): pass\n"
+        "asyncio.run(main())\n"
+        "print('tiktoken' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "INTERVIEWER_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=root, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "False"
+
+
+async def test_a_model_brain_loads_the_tokenizer_off_the_event_loop(monkeypatch):
+    import threading
+
+    from interviewer import tokens
+
+    loaded_on: list[str] = []
+    monkeypatch.setattr(tokens, "_encoding", tokens._NOT_LOADED)
+    real_load = tokens.load_encoding
+
+    def spy():
+        loaded_on.append(threading.current_thread().name)
+        return real_load()
+
+    monkeypatch.setattr(tokens, "load_encoding", spy)
+    assert tokens.count_tokens("hello world").approximate  # inside the loop, before warming: an estimate
+    await tokens.warm()
+    assert loaded_on and loaded_on[0] != threading.main_thread().name

@@ -9,10 +9,10 @@ import pytest
 from interviewer.llm.brain import LLMBrain
 from interviewer.llm.evidence import locate
 from interviewer.llm.judge import reply_schema
-from interviewer.threads import AnswerThread
-from tests.factories import make_question
-from tests.fakes.openai_server import Reply, Status
-from tests.llm_helpers import capabilities, judge_json, target_for
+from interviewer.threads import AnswerThread, Exchange
+from tests.factories import STRONG, make_question
+from tests.fakes.openai_server import PROFILES, FakeOpenAIServer, Reply, ServerProfile, Status
+from tests.llm_helpers import API_KEY, capabilities, judge_json, target_for
 
 ANSWER = "I chose DAU rather than MAU because the product is used daily.\nRetention shows whether value lasts."
 
@@ -153,3 +153,147 @@ async def test_judge_usage_is_counted(fake_server, tmp_path, question):
 )
 def test_quotes_are_located_ignoring_case_and_spacing(answer, quote, expected):
     assert locate(answer, quote) == expected
+
+
+def follow_up_thread(question) -> AnswerThread:
+    return AnswerThread(
+        (
+            Exchange(prompt=question.prompt, reply="We tracked DAU on the dashboard."),
+            Exchange(
+                prompt="Why DAU rather than weekly actives?",
+                reply="Because creators post daily, so a weekly count hides churn inside the week.",
+                probed_criterion="justification",
+                probe_kind="criterion",
+            ),
+        )
+    )
+
+
+async def test_the_judge_sees_each_follow_up_with_its_reply_and_the_reference_but_not_the_weights(
+    fake_server, tmp_path, question
+):
+    thread = follow_up_thread(question)
+    fake_server.enqueue(Reply(judge_json(question, thread.text(), quote="creators post daily")))
+    score = await brain_for(fake_server, tmp_path).score(question, thread)
+    user = fake_server.chat_requests()[0]["messages"][1]["content"]
+    assert "Follow-up (probing: justification): Why DAU rather than weekly actives?" in user
+    assert user.count("<candidate_answer>") == 2
+    assert question.reference_answer in user
+    assert "weight" not in user.lower() and "0.5" not in user
+    assert score.source == "llm" and score.criteria[0].evidence == ["creators post daily"]
+
+
+async def test_the_reply_fields_are_described_in_every_mode(fake_server, tmp_path, question):
+    for mode in ("json_schema", "json_object", "plain"):
+        fake_server.enqueue(Reply(judge_json(question, ANSWER)))
+        await brain_for(fake_server, tmp_path, structured_output=mode).score(
+            question, AnswerThread.single(question.prompt, ANSWER)
+        )
+    for request in fake_server.chat_requests():
+        system = request["messages"][0]["content"]
+        assert '"rationale"' in system and '"evidence"' in system and "objective, justification, guardrails" in system
+
+
+async def test_a_reply_cut_off_by_the_cap_gets_more_room_before_any_repair(fake_server, tmp_path, question):
+    fake_server.enqueue(
+        Reply('{"criteria": {"objective": {"rati', finish_reason="length"), Reply(judge_json(question, ANSWER))
+    )
+    score = await brain_for(fake_server, tmp_path).score(question, AnswerThread.single(question.prompt, ANSWER))
+    first, second = fake_server.chat_requests()
+    assert score.source == "llm"
+    assert second["max_tokens"] == 2 * first["max_tokens"]
+    assert second["messages"] == first["messages"]  # a bigger cap, not a repair prompt
+
+
+async def test_a_reply_cut_off_twice_is_a_clear_failure_that_does_not_downgrade(fake_server, tmp_path, question):
+    fake_server.handler = lambda request: Reply('{"criteria": {', finish_reason="length")
+    brain = brain_for(fake_server, tmp_path)
+    score = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
+    assert score.source == "fallback" and "cut off" in score.fallback_reason
+    assert modes_requested(fake_server) == ["json_schema", "json_schema"]
+    assert brain.caller.capabilities.ladder(brain.caller.key)[0] == "json_schema"
+
+
+async def test_json_object_is_sent_without_the_schema_key_where_the_server_refuses_it(tmp_path, question):
+    profile = ServerProfile("strict-json-object", json_schema="refuse", refuse_schema_key=True)
+    server = FakeOpenAIServer(profile=profile).start()
+    try:
+        server.handler = lambda request: Reply(judge_json(question, ANSWER))
+        brain = brain_for(server, tmp_path, max_retries=0)
+        first = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
+        forms = [r.get("response_format") for r in server.chat_requests()]
+        assert first.source == "llm"
+        assert forms[1] == {"type": "json_object", "schema": reply_schema(question)}
+        assert forms[2] == {"type": "json_object"}
+        before = len(forms)
+        await brain_for(server, tmp_path, max_retries=0).score(question, AnswerThread.single(question.prompt, ANSWER))
+        assert [r.get("response_format") for r in server.chat_requests()[before:]] == [{"type": "json_object"}]
+    finally:
+        server.stop()
+
+
+async def test_a_server_that_refuses_json_object_skips_that_step(tmp_path, question):
+    profile = ServerProfile("no-json-modes", json_schema="refuse", refuse_json_object=True)
+    server = FakeOpenAIServer(profile=profile).start()
+    try:
+        server.handler = lambda request: Reply(judge_json(question, ANSWER))
+        brain = brain_for(server, tmp_path, max_retries=0)
+        score = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
+        assert score.source == "llm"
+        assert modes_requested(server)[-1] == "plain"
+        assert brain.caller.capabilities.ladder(brain.caller.key) == ("plain",)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("levels", "quote", "reason"),
+    [
+        ((4, 4, 4), "words that are nowhere in the answer", "none of the judge's 3 quote(s) is in the answer"),
+        ((1, 2, 3), None, "step through the criteria in order (1-2-3)"),
+    ],
+)
+async def test_a_judgement_not_grounded_in_the_answer_falls_back_with_the_reason(
+    fake_server, tmp_path, question, levels, quote, reason
+):
+    reply = json.loads(judge_json(question, ANSWER, quote=quote))
+    for criterion, level in zip(question.criteria, levels, strict=True):
+        reply["criteria"][criterion.id]["level"] = level
+    fake_server.enqueue(Reply(json.dumps(reply)))
+    score = await brain_for(fake_server, tmp_path).score(question, AnswerThread.single(question.prompt, ANSWER))
+    assert score.source == "fallback"
+    assert reason in score.fallback_reason and score.fallback_reason.startswith("judge reply rejected")
+    assert "judge_invalid" in score.flags
+
+
+async def test_the_same_levels_for_very_different_answers_are_flagged(fake_server, tmp_path):
+    question = make_question()
+    brain = brain_for(fake_server, tmp_path)
+    for answer in (STRONG, "I do not know, maybe DAU."):
+        fake_server.enqueue(Reply(judge_json(question, answer, level=4)))
+    strong = await brain.score(question, AnswerThread.single(question.prompt, STRONG))
+    weak = await brain.score(question, AnswerThread.single(question.prompt, "I do not know, maybe DAU."))
+    assert strong.source == "llm"
+    assert weak.source == "fallback" and "same levels to a very different answer" in weak.fallback_reason
+
+
+async def test_a_rationale_that_echoes_the_api_key_is_masked(fake_server, tmp_path, question):
+    reply = json.loads(judge_json(question, ANSWER))
+    reply["criteria"]["objective"]["rationale"] = f"Authorization: Bearer {API_KEY} looks fine."
+    fake_server.enqueue(Reply(json.dumps(reply)))
+    score = await brain_for(fake_server, tmp_path).score(question, AnswerThread.single(question.prompt, ANSWER))
+    assert API_KEY not in score.model_dump_json()
+    assert "Bearer ***" in score.criteria[0].rationale
+
+
+async def test_refused_requests_are_not_counted_as_spent(tmp_path, question):
+    server = FakeOpenAIServer(profile=PROFILES["openai-reasoning"]).start()
+    try:
+        server.handler = lambda request: Reply(judge_json(question, ANSWER))
+        brain = brain_for(server, tmp_path)
+        await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
+        usage = brain.take_usage()
+        assert len(server.chat_requests()) == 3  # max_tokens refused, then temperature refused, then answered
+        assert usage.calls == 1 and usage.prompt_tokens == 11 and not usage.approximate
+    finally:
+        server.stop()
