@@ -230,7 +230,6 @@ def after_answer(
         return move_on(state, questions, acknowledge=True)
     # Cutting in is for answers that ran long and still missed the point.
     plan.cut_in = answer_tokens > persona.answer_budget_tokens and score.overall < persona.probe_threshold
-    plan.candidate_answer = latest_answer
     return plan
 
 

@@ -26,4 +26,3 @@ class Plan(BaseModel):
     hint_text: str | None = None
     acknowledge: bool = False  # the previous answer is finished and deserves a word
     cut_in: bool = False  # the previous answer ran long without reaching the point
-    candidate_answer: str | None = None  # the latest answer, for phrasers that ground in it
