@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import tempfile
+import time
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -134,6 +135,8 @@ _NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 # A file's id becomes a file name when it is saved, so anything else, such as `../x` or `/tmp/x`, is refused.
 TRANSCRIPT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,127}")
 LOCK_SUFFIX = ".lock"
+# An atomic write holds its temp file for milliseconds; one this old was left by a killed process.
+ABANDONED_TEMP_SECONDS = 600
 
 
 def is_transcript_id(value: str) -> bool:
@@ -278,10 +281,13 @@ class TranscriptStore:
             )
 
     def _remove_temp_files(self, transcript_id: str) -> None:
-        """Temp files a killed writer left behind; only the lock holder writes them, so none is in use."""
-        for stray in self.root.glob(f".{transcript_id}{SUFFIX}.*.tmp"):
+        """Temp files killed writers left behind: this interview's, which only the lock holder writes, and
+        any other that is too old to belong to a write still under way."""
+        abandoned_before = time.time() - ABANDONED_TEMP_SECONDS
+        for stray in self.root.glob(".*.tmp"):
             with contextlib.suppress(OSError):
-                stray.unlink()
+                if stray.name.startswith(f".{transcript_id}{SUFFIX}.") or stray.stat().st_mtime < abandoned_before:
+                    stray.unlink()
 
     def file_names(self) -> list[str]:
         """Transcript file names in name order; strings, because sorting 50,000 Paths is slow."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -152,11 +154,15 @@ def test_stray_temp_files_of_a_killed_writer_are_removed_when_the_interview_is_c
     stray.write_text('{"half": ')
     other = store.root / ".other-id.json.abcd.tmp"  # another interview's, possibly being written now
     other.write_text("")
+    abandoned = store.root / ".index.json.old1.tmp"  # a listing killed an hour ago
+    abandoned.write_text("")
+    an_hour_ago = time.time() - 3600
+    os.utime(abandoned, (an_hour_ago, an_hour_ago))
 
     writer = TranscriptStore(store.root)
     writer.claim(writer.load(transcript.id))
 
-    assert not stray.exists()
+    assert not stray.exists() and not abandoned.exists()
     assert other.exists()
 
 
