@@ -17,13 +17,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from interviewer.inert import one_line
-from interviewer.models import Transcript, TranscriptSummary
-from interviewer.models.transcript import SCHEMA_VERSION, utc_now
+
+# pydantic and the models are imported where a file is parsed or written: a listing served from the
+# index needs neither, and importing them is a fifth of `interviewer list` at 50,000 transcripts.
+# pydantic's ValidationError is a ValueError, so `except ValueError` catches it without the import.
+if TYPE_CHECKING:
+    from interviewer.models import Transcript, TranscriptSummary
+    from interviewer.models.transcript import Status
 
 SUFFIX = ".json"
 
@@ -69,21 +72,28 @@ def _row(name: str, size: int, mtime_ns: int, summary: TranscriptSummary) -> Ind
     ]
 
 
-def _summary(row: IndexRow) -> TranscriptSummary:
-    """Builds a summary from a row without validating a model; the index is still checked, field by field."""
+class ListedTranscript(NamedTuple):
+    """What a listing shows of one transcript. A plain record: building 50,000 models would take longer
+    than reading the whole index. The fields are those of TranscriptSummary, checked when read."""
+
+    id: str
+    round_id: str
+    persona: str
+    status: Status
+    started_at: datetime
+    updated_at: datetime
+    overall: float | None
+
+
+def _summary(row: IndexRow) -> ListedTranscript:
+    """Builds a listed transcript from a row without validating a model; the row is still checked, field by field."""
     _, _, _, tid, round_id, persona, status, started, updated, overall = row
     if not (isinstance(tid, str) and isinstance(round_id, str) and isinstance(persona, str) and status in STATUSES):
         raise ValueError("malformed index row")
     if overall is not None and (isinstance(overall, bool) or not isinstance(overall, int | float)):
         raise ValueError("malformed index row")
-    return TranscriptSummary.model_construct(
-        id=tid,
-        round_id=round_id,
-        persona=persona,
-        status=status,
-        started_at=datetime.fromisoformat(started),
-        updated_at=datetime.fromisoformat(updated),
-        overall=overall,
+    return ListedTranscript(
+        tid, round_id, persona, status, datetime.fromisoformat(started), datetime.fromisoformat(updated), overall
     )
 
 
@@ -154,7 +164,7 @@ class _Version:
 
 @dataclass(frozen=True)
 class Listing:
-    summaries: list[TranscriptSummary]
+    summaries: list[ListedTranscript]
     problems: list[str]
 
 
@@ -244,6 +254,8 @@ class TranscriptStore:
 
     def save(self, transcript: Transcript) -> Path:
         path = self.path_for(transcript.id)
+        from interviewer.models.transcript import utc_now
+
         self.claim(transcript)
         transcript.updated_at = utc_now()
         try:
@@ -270,9 +282,11 @@ class TranscriptStore:
             return
         if known is None:
             raise StaleTranscriptError(f"{path} already exists and was not read first; not overwriting it")
+        from interviewer.models import TranscriptSummary
+
         try:
             on_disk = TranscriptSummary.from_json(path.read_bytes()).updated_at
-        except (OSError, ValidationError, ValueError):
+        except (OSError, ValueError):
             on_disk = None
         if on_disk != known.updated_at:
             raise StaleTranscriptError(
@@ -291,13 +305,16 @@ class TranscriptStore:
 
     def file_names(self) -> list[str]:
         """Transcript file names in name order; strings, because sorting 50,000 Paths is slow."""
-        try:
-            with os.scandir(self.root) as entries:
-                names = [e.name for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith(".")]
-        except (FileNotFoundError, NotADirectoryError):
-            return []
+        names = [entry.name for entry in self._entries()]
         names.sort()
         return names
+
+    def _entries(self) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(self.root) as entries:
+                return [e for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith(".")]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
 
     def files(self) -> list[Path]:
         return [self.root / name for name in self.file_names()]
@@ -331,26 +348,31 @@ class TranscriptStore:
         """
         index_path = self.root / INDEX_NAME
         index = _load_index(index_path)
-        listed: list[tuple[str, TranscriptSummary, IndexRow]] = []
+        listed: list[tuple[str, ListedTranscript, IndexRow]] = []
         problems: list[str] = []
         reparsed = False
         with _collections_paused():
-            for name in self.file_names():
-                path = self.root / name
+            entries = self._entries()
+            entries.sort(key=lambda entry: entry.name)
+            for entry in entries:
+                name = entry.name
                 try:
-                    stat = os.stat(path)
+                    stat = entry.stat()
                     row = index.get(name, [])
-                    summary: TranscriptSummary | None = None
+                    summary: ListedTranscript | None = None
                     if row and row[1] == stat.st_size and row[2] == stat.st_mtime_ns:
                         with contextlib.suppress(TypeError, ValueError):  # a damaged row: read the file again
                             summary = _summary(row)
                     if summary is None:
-                        parsed = TranscriptSummary.from_json(path.read_bytes())
+                        from interviewer.models import TranscriptSummary
+
+                        with open(entry.path, "rb") as handle:
+                            parsed = TranscriptSummary.from_json(handle.read())
                         row = _row(name, stat.st_size, stat.st_mtime_ns, parsed)
                         summary = _summary(row)
                         reparsed = True
-                except (OSError, ValidationError, ValueError) as exc:
-                    problems.append(f"{path}: skipped, not a readable transcript ({_first_line(exc)})")
+                except (OSError, ValueError) as exc:
+                    problems.append(f"{entry.path}: skipped, not a readable transcript ({_first_line(exc)})")
                     continue
                 listed.append((row[7], summary, row))
             listed.sort(key=lambda item: item[0], reverse=True)
@@ -377,6 +399,8 @@ def _close_locks(locks: dict[str, int]) -> None:
 
 
 def _first_line(exc: Exception) -> str:
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError):
         first = exc.errors(include_url=False)[0]
         loc = ".".join(str(p) for p in first["loc"])
@@ -385,6 +409,11 @@ def _first_line(exc: Exception) -> str:
 
 
 def load_transcript(path: Path) -> Transcript:
+    from pydantic import ValidationError
+
+    from interviewer.models import Transcript
+    from interviewer.models.transcript import SCHEMA_VERSION
+
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+
+from interviewer.models import Transcript
+from interviewer.store import TranscriptStore
 
 HEAVY = ("sqlglot", "pydantic", "yaml", "ssl", "openai", "textual", "tiktoken", "asyncio")
 
@@ -55,3 +59,17 @@ def test_the_probe_sees_heavy_imports_when_a_command_uses_them(tmp_path: Path) -
     assert "pydantic" in loaded
     assert "textual" not in loaded
     assert "openai" not in loaded
+
+
+def test_a_warm_listing_imports_neither_pydantic_nor_the_models(tmp_path: Path) -> None:
+    store = TranscriptStore(tmp_path)
+    started = datetime(2026, 1, 1, tzinfo=UTC)
+    store.save(Transcript(id="20260101-000000-ds-round-1-abcd", round_id="ds-round-1", question_ids=["q"],
+                          persona="strict", started_at=started))  # fmt: skip
+    store.close()
+    code, loaded = loaded_by("--transcripts", str(tmp_path), "list")  # parses the file and writes the index
+    assert code == 0
+    assert "pydantic" in loaded
+    code, loaded = loaded_by("--transcripts", str(tmp_path), "list")  # served from the index
+    assert code == 0
+    assert loaded == []

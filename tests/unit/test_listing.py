@@ -44,7 +44,7 @@ def test_a_warm_listing_parses_no_transcript(store: TranscriptStore, monkeypatch
 
     monkeypatch.setattr(TranscriptSummary, "from_json", staticmethod(no_parsing))
     warm = store.list().summaries
-    assert [s.model_dump() for s in warm] == [s.model_dump() for s in cold]
+    assert warm == cold
     assert warm[0].status == "completed"
 
 

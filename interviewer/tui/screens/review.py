@@ -11,10 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
 
-from interviewer.models import Transcript, TranscriptSummary
+from interviewer.models import Transcript
 from interviewer.render import transcript_markdown
 from interviewer.report import competency_history
-from interviewer.store import TranscriptError
+from interviewer.store import ListedTranscript, TranscriptError
 from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal, markdown_source
 
@@ -34,7 +34,7 @@ class ReviewScreen(Screen[None]):
     def __init__(self, ctx: TuiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.summaries: list[TranscriptSummary] = []
+        self.summaries: list[ListedTranscript] = []
         self.marked: list[str] = []
         self.sort_column = "date"
         self.sort_reverse = True
