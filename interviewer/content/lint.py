@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from interviewer.analysis.stems import phrase_stems
 from interviewer.content.loader import Library
 from interviewer.content.problems import Problem, format_loc
 from interviewer.content.yaml_source import YamlSyntaxError, read_yaml
@@ -202,4 +203,50 @@ def lint(library: Library) -> list[Problem]:
                         "no signals: the offline scorer cannot see this criterion",
                     )
                 )
+    problems += _shared_ideas(library)
+    return problems
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    return any(words[i : i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1))
+
+
+def _shared_ideas(library: Library) -> list[Problem]:
+    """Ideas a criterion expects that another question of the same round asks about.
+
+    Such a criterion marks an answer down for not covering the next question's topic, and the next
+    question then rewards the same idea again. A phrase of two or more words from an idea that appears in
+    another question's topic, and not in this question's own topic or prompt, is taken as that overlap.
+    """
+    problems: list[Problem] = []
+    for round_ in library.rounds.values():
+        questions = [library.questions[qid] for qid in round_.questions if qid in library.questions]
+        topics = {q.id: phrase_stems(q.topic) for q in questions}
+        for question in questions:
+            own = phrase_stems(f"{question.topic}. {question.prompt}")
+            for i, criterion in enumerate(question.criteria):
+                for k, idea in enumerate(criterion.signals.concepts):
+                    for other in questions:
+                        if other is question:
+                            continue
+                        shared = [
+                            p
+                            for p in idea
+                            if len(phrase_stems(p)) >= 2
+                            and _contains(topics[other.id], phrase_stems(p))
+                            and not _contains(own, phrase_stems(p))
+                        ]
+                        if shared:
+                            problems.append(
+                                _problem(
+                                    library,
+                                    "question",
+                                    question.id,
+                                    ("criteria", i, "signals", "concepts", k),
+                                    f"idea '{idea[0]}' shares '{shared[0]}' with question '{other.id}' of round "
+                                    f"'{round_.id}' (topic: {other.topic}); a criterion should not expect what "
+                                    "another question asks",
+                                    warning=True,
+                                )
+                            )
     return problems
