@@ -54,6 +54,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from interviewer.content import load_layer, merge
     from interviewer.content.lint import lint
     from interviewer.content.loader import content_roots
+    from interviewer.inert import one_line
 
     roots = content_roots(args.content or [])
     if args.path is not None:
@@ -68,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems = [p for p in problems if p.path is None or p.path.resolve().is_relative_to(target)]
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
-        print(problem)
+        print(one_line(str(problem)))
     print(
         f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s) in "
         f"{len(library.personas)} personas, {len(library.rounds)} rounds, {len(library.questions)} questions"
@@ -90,6 +91,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_questions(args: argparse.Namespace) -> int:
     from pydantic import TypeAdapter
 
+    from interviewer.inert import one_line
     from interviewer.models.cli_output import QuestionInfo
 
     library = _library(args)
@@ -113,9 +115,9 @@ def cmd_questions(args: argparse.Namespace) -> int:
         _print_json(TypeAdapter(list[QuestionInfo]).dump_python(infos, mode="json"))
         return EXIT_OK
     for round_ in rounds:
-        print(f"{round_.id}: {round_.title} (default persona: {round_.default_persona})")
+        print(one_line(f"{round_.id}: {round_.title} (default persona: {round_.default_persona})"))
         for question in library.round_questions(round_.id):
-            print(f"  {question.id:<32} {question.answer_kind:<6} {question.topic}")
+            print(one_line(f"  {question.id:<32} {question.answer_kind:<6} {question.topic}"))
     return EXIT_OK
 
 
@@ -145,6 +147,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     import asyncio
 
     from interviewer.backends import open_brain
+    from interviewer.inert import one_line
     from interviewer.scoring import score_with_run
     from interviewer.threads import AnswerThread
 
@@ -164,14 +167,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     flags = f"  [{', '.join(score.flags)}]" if score.flags else ""
     print(f"{question.id}: overall {score.overall:.2f} / 5 ({score.source}){flags}")
     if score.fallback_reason:
-        print(f"  scored offline because: {score.fallback_reason}")
+        print(f"  scored offline because: {one_line(score.fallback_reason)}")
     if score.run is not None:
-        print(f"  run: {score.run.status}: {score.run.summary}")
+        print(f"  run: {score.run.status}: {one_line(score.run.summary)}")
     for criterion in score.criteria:
         print(f"  {criterion.criterion_id}: level {criterion.level} (weight {criterion.weight:g})")
-        print(f"    {criterion.rationale}")
+        print(f"    {one_line(criterion.rationale)}")
         for quote in criterion.evidence:
-            print(f'    evidence: "{quote}"')
+            print(f'    evidence: "{one_line(quote)}"')
     return EXIT_OK
 
 

@@ -154,3 +154,11 @@ def test_show_list_and_export_stay_fast_on_huge_answers(tmp_path, capsys):
         elapsed = time.perf_counter() - started
         assert "\x1b" not in capsys.readouterr().out
         assert elapsed < 1.0, f"{argv[0]} took {elapsed:.2f}s on a 1 MB answer"
+
+
+def test_score_shows_quoted_evidence_inert(capsys):
+    answer = f"I chose DAU{WINDOW_TITLE} rather than MAU because the product is used daily{CLEAR_SCREEN}."
+    assert main(["score", "--question", "ds1-dashboard-metrics", "--answer", answer]) == 0
+    out = capsys.readouterr().out
+    assert "evidence:" in out and "\\x1b]0;pwned\\x07" in out
+    assert "\x1b" not in out and "\x07" not in out
