@@ -267,7 +267,7 @@ async def _drive(
         elif isinstance(event, Notice):
             print(f"\n[note] {visible(event.text)}", file=out, flush=True)
         elif isinstance(event, Finished):
-            print(f"\nOverall: {event.report.overall:.2f} / 5", file=out, flush=True)
+            print(f"\nOverall: {event.report.overall:.2f} / 5 ({event.report.completion})", file=out, flush=True)
 
     async for event in session.open():
         show(event)

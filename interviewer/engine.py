@@ -9,15 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from interviewer.analysis.coverage import already_covered
 from interviewer.analysis.metrics import first_unjustified_metric
+from interviewer.analysis.segments import split_segments
 from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
-from interviewer.plans import Plan
+from interviewer.plans import Plan, Situation
 from interviewer.threads import AnswerThread, Exchange
 
 SCALE_PROBE = "What changes if the data were 10x larger?"
 COMPLEXITY_PROBE = "Your code passes my tests. What are its time and space complexity, and could you do better?"
 # A scale probe pushes a decent answer further; a weak one needs its gaps probed first.
 SCALE_PROBE_MIN_OVERALL = 3.0
+# An answer at or above this, with no flag against it, is genuinely good: the only kind a persona praises.
+STRONG_OVERALL = 4.0
+# Fewer words than this is a short answer (unless it is also a strong one: terse experts exist).
+SHORT_ANSWER_WORDS = 25
+# Flags that say the answer was not a real attempt at the question.
+NOT_AN_ANSWER_FLAGS = {"no_answer": "no_answer", "off_topic": "off_point", "keyword_list": "term_list"}
 
 Awaiting = Literal["start", "answer", "response", "done"]
 COMMANDS = ("hint", "skip", "repeat", "end", "persona")
@@ -56,6 +64,7 @@ class InterviewState:
     awaiting: Awaiting
     last_prompt: str | None  # the last follow-up asked, or None while the scripted question stands
     cut_in_since_prompt: bool = False  # the interviewer already cut in on the current draft
+    probe_texts: set[str] = field(default_factory=set)  # every probe asked in this interview, any question
 
     @property
     def current_question(self) -> QuestionState | None:
@@ -87,6 +96,7 @@ def derive_state(transcript: Transcript) -> InterviewState:
     awaiting: Awaiting = "start"
     last_prompt: str | None = None
     cut_in = False
+    probe_texts: set[str] = set()
     for turn in transcript.turns:
         index = by_id.get(turn.question_id or "", current)
         state = states[index] if index is not None else None
@@ -108,6 +118,8 @@ def derive_state(transcript: Transcript) -> InterviewState:
                 state.follow_ups += 1
                 if turn.probe is not None:
                     state.probes.append(turn.probe)
+                    if turn.probe.text:
+                        probe_texts.add(turn.probe.text)
                 state.open_prompt, state.open_probe = turn.text, turn.probe
                 last_prompt = turn.text
             elif turn.kind == "hint" and state is not None:
@@ -132,7 +144,7 @@ def derive_state(transcript: Transcript) -> InterviewState:
                     awaiting = "response"
                 elif command and command.name in ("hint", "repeat", "end"):
                     awaiting = "response"
-    return InterviewState(states, current, awaiting, last_prompt, cut_in)
+    return InterviewState(states, current, awaiting, last_prompt, cut_in, probe_texts)
 
 
 def _question_plan(state: InterviewState, index: int, question: Question, *, acknowledge: bool) -> Plan:
@@ -165,35 +177,60 @@ def _probe_key(probe: Probe) -> tuple[str, str | None, int | None, str | None]:
     return (probe.kind, probe.criterion_id, probe.probe_index, probe.metric)
 
 
+def question_text(question: Question) -> str:
+    """Everything the question itself says: what decides whether a metric belongs to its topic."""
+    parts = [question.topic, question.prompt, question.reference_answer]
+    for criterion in question.criteria:
+        parts += [criterion.description, *criterion.levels.values(), *criterion.probes]
+        parts += [" / ".join(idea) for idea in criterion.signals.concepts]
+    return "\n".join(parts)
+
+
+def _follow_up(question: Question, probe: Probe, text: str, **facts: str) -> Plan:
+    probe = probe.model_copy(update={"text": text})
+    return Plan(kind="follow_up", question_id=question.id, probe=probe, probe_text=text, **facts)
+
+
 def choose_follow_up(
-    qs: QuestionState, question: Question, persona: Persona, score: AnswerScore, latest_answer: str
+    qs: QuestionState,
+    question: Question,
+    persona: Persona,
+    score: AnswerScore,
+    asked_in_interview: set[str] | frozenset[str] = frozenset(),
 ) -> Plan | None:
-    """Probe the biggest gap: an unjustified metric, then the weakest criterion, then scale."""
+    """Probe the biggest gap the thread has left: a failed run, an unjustified metric, the weakest criterion, scale.
+
+    A probe is never asked twice in one interview (`asked_in_interview` holds every probe text so far),
+    and a criterion probe that names ideas the thread already speaks to is passed over.
+    """
     if qs.follow_ups >= persona.follow_up_budget:
         return None
     asked = {_probe_key(p) for p in qs.probes}
     asked_metrics = {p.metric for p in qs.probes if p.kind == "metric_why" and p.metric}
+    thread_text = qs.thread().text()
+
+    def fresh(probe: Probe, text: str) -> bool:
+        return _probe_key(probe) not in asked and text not in asked_in_interview
 
     # What running the answer showed comes first: it is a fact, not an impression.
     run = score.run
-    if run is not None and not run.ok and run.follow_up and ("execution", None, None, None) not in asked:
-        return Plan(kind="follow_up", question_id=question.id, probe=Probe(kind="execution"), probe_text=run.follow_up)
-    if run is not None and run.ok and run.kind == "python" and ("complexity", None, None, None) not in asked:
-        return Plan(
-            kind="follow_up", question_id=question.id, probe=Probe(kind="complexity"), probe_text=COMPLEXITY_PROBE
-        )
+    if run is not None and not run.ok and run.follow_up and fresh(Probe(kind="execution"), run.follow_up):
+        return _follow_up(question, Probe(kind="execution"), run.follow_up)
+    if run is not None and run.ok and run.kind == "python" and fresh(Probe(kind="complexity"), COMPLEXITY_PROBE):
+        return _follow_up(question, Probe(kind="complexity"), COMPLEXITY_PROBE)
 
     if "metric_why" in question.probe_kinds:
-        mention = first_unjustified_metric(latest_answer, exclude=asked_metrics)
+        mention = first_unjustified_metric(thread_text, exclude=asked_metrics, question_text=question_text(question))
         if mention is not None:
-            return Plan(
-                kind="follow_up",
-                question_id=question.id,
-                probe=Probe(kind="metric_why", metric=mention.metric.name),
-                probe_text=f"Why {mention.as_written} rather than {mention.alternative}?",
-                metric_as_written=mention.as_written,
-                metric_alternative=mention.alternative,
-            )
+            text = f"Why {mention.as_written} rather than {mention.alternative}?"
+            if text not in asked_in_interview:
+                return _follow_up(
+                    question,
+                    Probe(kind="metric_why", metric=mention.metric.name),
+                    text,
+                    metric_as_written=mention.as_written,
+                    metric_alternative=mention.alternative,
+                )
 
     criteria = {c.id: c for c in question.criteria}
     gaps = sorted(
@@ -203,13 +240,28 @@ def choose_follow_up(
     for gap in gaps:
         for i, text in enumerate(criteria[gap.criterion_id].probes):
             probe = Probe(kind="criterion", criterion_id=gap.criterion_id, probe_index=i)
-            if _probe_key(probe) not in asked:
-                return Plan(kind="follow_up", question_id=question.id, probe=probe, probe_text=text)
+            if fresh(probe, text) and not already_covered(question, text, thread_text):
+                return _follow_up(question, probe, text)
 
     scale = Probe(kind="scale")
-    if "scale" in question.probe_kinds and _probe_key(scale) not in asked and score.overall >= SCALE_PROBE_MIN_OVERALL:
-        return Plan(kind="follow_up", question_id=question.id, probe=scale, probe_text=SCALE_PROBE)
+    if "scale" in question.probe_kinds and fresh(scale, SCALE_PROBE) and score.overall >= SCALE_PROBE_MIN_OVERALL:
+        return _follow_up(question, scale, SCALE_PROBE)
     return None
+
+
+def situation_of(score: AnswerScore, answer: str, answer_tokens: int, persona: Persona) -> Situation:
+    """What the answer was, so the interviewer's words fit it: flags first, then length, then quality."""
+    for flag, situation in NOT_AN_ANSWER_FLAGS.items():
+        if flag in score.flags:
+            return situation  # type: ignore[return-value]
+    if answer_tokens > persona.answer_budget_tokens:
+        return "rambling"
+    run_fine = score.run is None or score.run.ok
+    if score.overall >= STRONG_OVERALL and run_fine and not score.flags:
+        return "strong"
+    if sum(segment.words for segment in split_segments(answer)) < SHORT_ANSWER_WORDS:
+        return "short"
+    return "partial"
 
 
 def after_answer(
@@ -225,11 +277,15 @@ def after_answer(
     if qs is None:
         return move_on(state, questions, acknowledge=False)
     question = questions[qs.question_id]
-    plan = choose_follow_up(qs, question, persona, score, latest_answer)
+    situation = situation_of(score, latest_answer, answer_tokens, persona)
+    plan = choose_follow_up(qs, question, persona, score, state.probe_texts)
     if plan is None:
-        return move_on(state, questions, acknowledge=True)
+        plan = move_on(state, questions, acknowledge=True)
+        plan.situation = situation
+        return plan
     # Cutting in is for answers that ran long and still missed the point.
     plan.cut_in = answer_tokens > persona.answer_budget_tokens and score.overall < persona.probe_threshold
+    plan.situation = situation
     return plan
 
 

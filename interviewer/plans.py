@@ -9,6 +9,8 @@ from pydantic import BaseModel
 from interviewer.models import Probe
 
 PlanKind = Literal["question", "follow_up", "hint", "hint_refusal", "repeat", "wrap_up"]
+# What the previous answer was, so the words around a decision fit it; "partial" has only neutral lines.
+Situation = Literal["no_answer", "off_point", "term_list", "rambling", "strong", "short", "partial"]
 
 
 class Plan(BaseModel):
@@ -25,4 +27,5 @@ class Plan(BaseModel):
     metric_alternative: str | None = None
     hint_text: str | None = None
     acknowledge: bool = False  # the previous answer is finished and deserves a word
+    situation: Situation | None = None  # what the previous answer was, when there was one
     cut_in: bool = False  # the previous answer ran long without reaching the point

@@ -56,7 +56,7 @@ def transcript_markdown(transcript: Transcript, questions: dict[str, Question] |
     ]
     if transcript.report is not None:
         report = transcript.report
-        out.append(f"- Overall: {report.overall:.2f} / 5 ({report.answered} answered, {report.skipped} skipped)")
+        out.append(f"- Overall: {report.overall:.2f} / 5 ({report.completion})")
         if report.practise_next:
             out.append(f"- Practise next: {markdown_inline(', '.join(report.practise_next))}")
     current: str | None = None

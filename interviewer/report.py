@@ -9,11 +9,15 @@ from interviewer.models import Criterion, Question, QuestionResult, Report, Tran
 
 PRACTISE_BELOW = 3.5
 PRACTISE_MAX = 3
+NOT_ANSWERED = 1.0  # the value of a skipped question, or one the interview never reached
 MISSED_BELOW = 4  # below this level a criterion's top descriptor is shown as what was missed
 
 
 def build_report(transcript: Transcript, questions: dict[str, Question]) -> Report:
-    """Answered questions count at their score and skipped ones at 1; unreached ones not at all."""
+    """Every question of the round counts: an answered one at its score, any other at 1.
+
+    Questions never reached count as not answered, so ending early can never raise the overall.
+    """
     state = derive_state(transcript)
     results = [
         QuestionResult(
@@ -26,15 +30,19 @@ def build_report(transcript: Transcript, questions: dict[str, Question]) -> Repo
         for qs in state.questions
         if qs.asked
     ]
-    counted = [value for result in results if (value := counted_value(result)) is not None]
     averages = competency_averages(results, questions)
     practise = sorted((c for c, avg in averages.items() if avg < PRACTISE_BELOW), key=lambda c: (averages[c], c))
+    scored = [result.score.overall for result in results if result.score is not None]
+    question_count = len(state.questions)
+    not_answered = question_count - len(scored)
     return Report(
-        overall=round(sum(counted) / len(counted), 2) if counted else 1.0,
-        answered=sum(1 for r in results if r.score is not None),
+        overall=round((sum(scored) + NOT_ANSWERED * not_answered) / question_count, 2) if question_count else 1.0,
+        answered=len(scored),
         skipped=sum(1 for r in results if r.skipped),
         results=results,
         practise_next=practise[:PRACTISE_MAX],
+        question_count=question_count,
+        ended_early=any(not qs.asked or not (qs.answered or qs.skipped) for qs in state.questions),
     )
 
 
@@ -42,7 +50,7 @@ def counted_value(result: QuestionResult) -> float | None:
     """A question's value in the totals: its score, 1 if skipped, None if the interview ended before an answer."""
     if result.score is not None:
         return result.score.overall
-    return 1.0 if result.skipped else None
+    return NOT_ANSWERED if result.skipped else None
 
 
 def competency_averages(results: list[QuestionResult], questions: dict[str, Question]) -> dict[str, float]:

@@ -57,6 +57,26 @@ LEXICON: tuple[MetricEntry, ...] = (
 )
 
 
+# Terse notes justify a metric too: "DAU (not MAU): daily habit", "watch time vs views", "p99 over mean",
+# an arrow from a reason to the choice, or a few words of explanation in brackets.
+_NOT_A_CONTRAST = r"(?!time\b|(?:the\s+)?(?:last|past|next|years?|months?|weeks?|days?|course)\b|a\s|\d)"
+_CONTRAST = re.compile(
+    r"\(\s*not\b|\bnot\s+[\w/@-]+\s*\)|\bvs\.?(?!\w)|\bversus\b|\bover\s+" + _NOT_A_CONTRAST + r"[\w@-]+|"
+    r"\binstead\s+of\b|\brather\s+than\b|\bcompared\s+(?:to|with)\b|\w\s*:\s+\w+(?:\s+\w+){2,}|"
+    r"->|=>|→|\([A-Za-z][^()\n]*\s[^()\n]+\)",  # "hard to reverse -> precision", "MAU (hides churn)"
+    re.IGNORECASE,
+)
+_TERM_LIST_ITEMS = 4
+
+
+def is_contrasted(text: str) -> bool:
+    """A metric set against an alternative or followed by a short explanation, outside a bare list of terms."""
+    items = [item for item in re.split(r"[,;|]", text) if item.strip()]
+    if len(items) >= _TERM_LIST_ITEMS and all(len(item.split()) <= 3 for item in items):
+        return False
+    return _CONTRAST.search(text) is not None
+
+
 @dataclass(frozen=True)
 class MetricMention:
     metric: MetricEntry
@@ -90,7 +110,7 @@ def find_metrics(answer: str) -> list[MetricMention]:
                 if any(start < c_end and c_start < end for c_start, c_end in claimed):
                     continue
                 claimed.append((start, end))
-                justified = is_reasoned(segment.text)
+                justified = is_reasoned(segment.text) or is_contrasted(segment.text)
                 known = mentions.get(entry.name)
                 if known is None or start < known.position:
                     mentions[entry.name] = MetricMention(
@@ -101,8 +121,19 @@ def find_metrics(answer: str) -> list[MetricMention]:
     return sorted(mentions.values(), key=lambda m: m.position)
 
 
-def first_unjustified_metric(answer: str, exclude: set[str] = frozenset()) -> MetricMention | None:
+def metric_fits(entry: MetricEntry, question_text: str) -> bool:
+    """A metric fits a question whose own words (prompt, reference, rubric) name it under any alias."""
+    return any(_alias_regex(alias).search(question_text) for alias in (entry.name.lower(), *entry.aliases))
+
+
+def first_unjustified_metric(
+    answer: str, exclude: set[str] = frozenset(), question_text: str | None = None
+) -> MetricMention | None:
+    """The first metric named without a reason anywhere in `answer`, skipping metrics foreign to the question."""
     for mention in find_metrics(answer):
-        if not mention.justified and mention.metric.name not in exclude:
-            return mention
+        if mention.justified or mention.metric.name in exclude:
+            continue
+        if question_text is not None and not metric_fits(mention.metric, question_text):
+            continue
+        return mention
     return None

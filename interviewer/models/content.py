@@ -20,8 +20,22 @@ class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class SituationLines(ContentModel):
+    """Lines for what just happened in the answer; a situation with no lines uses the neutral ones."""
+
+    short: list[str] = Field(default_factory=list, description="After a few words that did not cover the point.")
+    rambling: list[str] = Field(default_factory=list, description="After an answer far past the length budget.")
+    off_point: list[str] = Field(default_factory=list, description="After an answer about something else.")
+    term_list: list[str] = Field(default_factory=list, description="After a bare list of terms.")
+    no_answer: list[str] = Field(default_factory=list, description="After 'I don't know' or an empty answer.")
+    strong: list[str] = Field(default_factory=list, description="After a direct answer that covered the rubric.")
+
+
 class PersonaTone(ContentModel):
-    """Lines the offline interviewer speaks; one is picked per turn, deterministically."""
+    """Lines the offline interviewer speaks; one is picked per turn, deterministically.
+
+    `acknowledgements` and `follow_up_openers` must fit any answer; the situational lines fit one kind.
+    """
 
     acknowledgements: list[str] = Field(min_length=1, description="Said after an answer before moving on.")
     follow_up_openers: list[str] = Field(
@@ -36,6 +50,15 @@ class PersonaTone(ContentModel):
     hint_openers: list[str] = Field(min_length=1, description="Prefixes for a hint.")
     hint_refusals: list[str] = Field(min_length=1, description="Said when a hint is asked for and not given.")
     closings: list[str] = Field(min_length=1, description="Said at the end of the interview.")
+    praise: list[str] = Field(
+        default_factory=list, description="Said after a genuinely good answer, by a persona with `praise: true`."
+    )
+    situational_acknowledgements: SituationLines = Field(
+        default_factory=SituationLines, description="Acknowledgements that fit what the answer was."
+    )
+    situational_openers: SituationLines = Field(
+        default_factory=SituationLines, description="Follow-up openers that fit what the answer was."
+    )
 
 
 class LLMSettings(ContentModel):
@@ -65,13 +88,21 @@ class Persona(ContentModel):
         ge=20,
         description="Answer length after which this persona may cut in if the point is missing.",
     )
-    praise: bool = Field(default=False, description="Whether acknowledgements may praise the answer.")
+    praise: bool = Field(
+        default=False, description="Whether a genuinely good answer is acknowledged with one of `tone.praise`."
+    )
     interrupts: bool = Field(
         default=False,
         description="Cuts in live when the time limit passes or a draft runs far past the length budget.",
     )
     tone: PersonaTone
     llm: LLMSettings
+
+    @model_validator(mode="after")
+    def _praise_has_lines(self) -> Persona:
+        if self.praise and not self.tone.praise:
+            raise ValueError("'praise: true' needs at least one line in tone.praise")
+        return self
 
 
 class Signals(ContentModel):

@@ -41,6 +41,8 @@ class RunResult(BaseModel):
     rows: list[list[Any]] | None = Field(default=None, description="SQL: the first rows the query returned.")
     first_difference: str | None = None
     follow_up: str | None = Field(default=None, description="A precise question about what went wrong.")
+    code: str | None = Field(default=None, description="The query or function that ran, as the candidate wrote it.")
+    reply: int | None = Field(default=None, description="Which reply of the thread held that code, from 0.")
 
     @property
     def ok(self) -> bool:
@@ -55,6 +57,10 @@ class AnswerScore(BaseModel):
     source: ScoreSource = "offline"
     fallback_reason: str | None = None
     run: RunResult | None = Field(default=None, description="The outcome of running the answer, if it was run.")
+    versions: list[RunResult] = Field(
+        default_factory=list,
+        description="Each version of the code in the thread with its run, oldest first; the last is `run`.",
+    )
     flags: list[str] = Field(
         default_factory=list,
         description=(

@@ -39,6 +39,7 @@ class Probe(BaseModel):
     criterion_id: str | None = None
     probe_index: int | None = None
     metric: str | None = None
+    text: str | None = Field(default=None, description="The probe as the engine chose it, before any phrasing.")
 
 
 class Turn(BaseModel):
@@ -112,6 +113,16 @@ class Report(BaseModel):
     skipped: int
     results: list[QuestionResult]
     practise_next: list[str] = Field(default_factory=list)
+    question_count: int = Field(default=0, description="Questions in the round; unanswered ones count as level 1.")
+    ended_early: bool = Field(default=False, description="The interview ended before every question was reached.")
+
+    @property
+    def completion(self) -> str:
+        """'ended early, 1 of 7 answered', or '7 of 7 answered, 0 skipped' for an interview run to its end."""
+        count = self.question_count or len(self.results)
+        if self.ended_early:
+            return f"ended early, {self.answered} of {count} answered"
+        return f"{self.answered} of {count} answered, {self.skipped} skipped"
 
 
 class Transcript(BaseModel):

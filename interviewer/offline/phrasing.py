@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from interviewer.models import Persona
-from interviewer.plans import Plan
+from interviewer.models.content import SituationLines
+from interviewer.plans import Plan, Situation
 
 
 def _pick(lines: list[str], seed: int) -> str:
@@ -20,6 +21,25 @@ def render_cut_in(reason: str, persona: Persona, seed: int) -> str:
     return f"{_pick(persona.tone.cut_ins, seed)} {CUT_IN_REASONS[reason]}"
 
 
+def _situational(lines: SituationLines, situation: Situation | None) -> list[str]:
+    if situation is None or situation == "partial":
+        return []
+    return list(getattr(lines, situation))
+
+
+def acknowledgement(persona: Persona, situation: Situation | None, seed: int) -> str:
+    """Praise only for a genuinely good answer and only from a persona that praises; else what fits."""
+    tone = persona.tone
+    if situation == "strong" and persona.praise:
+        return _pick(tone.praise, seed)
+    return _pick(_situational(tone.situational_acknowledgements, situation) or tone.acknowledgements, seed)
+
+
+def follow_up_opener(persona: Persona, situation: Situation | None, seed: int) -> str:
+    tone = persona.tone
+    return _pick(_situational(tone.situational_openers, situation) or tone.follow_up_openers, seed)
+
+
 def render(plan: Plan, persona: Persona, seed: int) -> str:
     """`seed` (the turn index) rotates tone lines so the same interview reads the same every time."""
     tone = persona.tone
@@ -27,13 +47,13 @@ def render(plan: Plan, persona: Persona, seed: int) -> str:
         case "question":
             lead = []
             if plan.acknowledge:
-                lead.append(_pick(tone.acknowledgements, seed))
+                lead.append(acknowledgement(persona, plan.situation, seed))
             if plan.question_number and plan.question_number > 1:
                 lead.append(_pick(tone.transitions, seed))
             header = f"Question {plan.question_number} of {plan.question_count}."
             return " ".join([*lead, header]) + f"\n\n{plan.prompt}"
         case "follow_up":
-            opener = _pick(tone.cut_ins, seed) if plan.cut_in else _pick(tone.follow_up_openers, seed)
+            opener = _pick(tone.cut_ins, seed) if plan.cut_in else follow_up_opener(persona, plan.situation, seed)
             if plan.probe is not None and plan.probe.kind == "metric_why":
                 body = f'You said "{plan.metric_as_written}". {plan.probe_text}'
             else:
@@ -46,6 +66,6 @@ def render(plan: Plan, persona: Persona, seed: int) -> str:
         case "repeat":
             return plan.prompt or ""
         case "wrap_up":
-            lead = _pick(tone.acknowledgements, seed) + " " if plan.acknowledge else ""
+            lead = acknowledgement(persona, plan.situation, seed) + " " if plan.acknowledge else ""
             return lead + _pick(tone.closings, seed)
     raise ValueError(f"no phrasing for plan kind {plan.kind!r}")

@@ -176,14 +176,14 @@ class FakeOpenAIServer:
 
     # --- lifecycle -----------------------------------------------------------------------
 
-    def start(self) -> FakeOpenAIServer:
+    def start(self, port: int = 0) -> FakeOpenAIServer:
         self._thread.start()
-        future = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
+        future = asyncio.run_coroutine_threadsafe(self._start(port), self._loop)
         future.result(timeout=10)
         return self
 
-    async def _start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+    async def _start(self, port: int) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     def stop(self) -> None:
@@ -371,3 +371,11 @@ class FakeOpenAIServer:
             + body
         )
         await writer.drain()
+
+
+if __name__ == "__main__":
+    # Stands in for a model server process in tests: `python -m tests.fakes.openai_server PORT`.
+    import sys
+
+    FakeOpenAIServer().start(int(sys.argv[1]))
+    threading.Event().wait()

@@ -41,7 +41,7 @@ def report_renderables(status: SessionStatus, questions: dict[str, Question]) ->
         return blocks
     head = Text()
     head.append(f"Overall {report.overall:.2f} / 5", style="bold")
-    head.append(f"   {report.answered} answered, {report.skipped} skipped\n")
+    head.append(f"   {report.completion}\n")
     if report.practise_next:
         head.append("Practise next: ", style="bold")
         head.append(", ".join(report.practise_next))

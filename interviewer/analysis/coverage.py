@@ -1,0 +1,64 @@
+"""Whether a follow-up would ask for something the candidate has already said.
+
+A probe asks for the rubric ideas its own words name ("Why these metrics *instead of* others?" asks
+for a comparison). When every one of those ideas already appears in a sentence of the thread that
+says something about it, the probe would make the candidate repeat themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.analysis.segments import Segment, split_segments
+from interviewer.analysis.stems import stem
+from interviewer.models import Question
+
+Idea = tuple[tuple[str, ...], ...]  # the stemmed phrases of one rubric idea
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+
+# A sentence this short, or one that is mostly commas, names an idea without saying anything about it.
+MIN_STATEMENT_WORDS = 4
+MAX_COMMA_SHARE = 1 / 3
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(word) for word in _WORD.findall(text)]
+
+
+def _has_phrase(stems: list[str], phrase: tuple[str, ...]) -> bool:
+    width = len(phrase)
+    return width > 0 and any(tuple(stems[i : i + width]) == phrase for i in range(len(stems) - width + 1))
+
+
+def _names(segments: list[Segment], idea: Idea) -> bool:
+    """Whether a segment names the idea, matched on stems as the scorer does ("compared" is "comparing")."""
+    for segment in segments:
+        stems = _stems(segment.text)
+        if any(_has_phrase(stems, phrase) for phrase in idea):
+            return True
+    return False
+
+
+def probe_ideas(question: Question, probe_text: str) -> list[Idea]:
+    """The rubric ideas, from any criterion of the question, that the probe's words name."""
+    probe = split_segments(probe_text)
+    ideas: list[Idea] = []
+    for criterion in question.criteria:
+        for concept in criterion.signals.concepts:
+            idea = tuple(tuple(_stems(phrase)) for phrase in concept)
+            if idea not in ideas and _names(probe, idea):
+                ideas.append(idea)
+    return ideas
+
+
+def _is_statement(segment: Segment) -> bool:
+    return segment.words >= MIN_STATEMENT_WORDS and segment.text.count(",") < segment.words * MAX_COMMA_SHARE
+
+
+def already_covered(question: Question, probe_text: str, thread_text: str) -> bool:
+    """True when the probe names rubric ideas and the thread already makes a statement about each one."""
+    ideas = probe_ideas(question, probe_text)
+    if not ideas:
+        return False
+    statements = [s for s in split_segments(thread_text) if _is_statement(s)]
+    return all(_names(statements, idea) for idea in ideas)
