@@ -1,83 +1,86 @@
-"""`interviewer list` over 10,000 transcripts: the summary parse against a full parse, in one run.
+"""`interviewer list` at 10,000 and 50,000 transcripts, warm and cold, whole processes, in one run.
 
-Run: python bench/list_transcripts.py [COUNT]
+Run: python bench/list_transcripts.py [ROUNDS]
+Cold samples empty the page cache first (`sync; echo 3 > /proc/sys/vm/drop_caches`), which needs root;
+without it they are skipped. The stores (about 80 KiB a transcript, 4 GiB at 50,000) are made once under
+$BENCH_CORPUS (default /tmp/interviewer-bench) and reused.
+
+- warm: the index is up to date and the files are in the page cache;
+- cold: the index is up to date, but nothing is cached: every stat, the index, and Python's own modules
+  come from the disk;
+- rebuild: no index at all, so every transcript is read and parsed once (a single sample, not a goal).
 """
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from interviewer.content import load_library
-from interviewer.models import Transcript
-from interviewer.offline.brain import OfflineBrain
-from interviewer.session import InterviewSession
-from interviewer.store import TranscriptStore
+from _harness import alternate, corpus, drop_caches, interviewer_command, isolated_env, load, median, spread
+from _harness import whole_process as timed
 
-ANSWER = (
-    "I chose DAU rather than MAU because the product is used daily, and I added a guardrail so that "
-    "clickbait cannot inflate watch time without us noticing."
-)
+from interviewer.store import INDEX_NAME, TranscriptStore
 
-
-async def one_interview(store: TranscriptStore) -> Transcript:
-    library = load_library(include_user=False)
-    session = InterviewSession.create(library, "ds-round-1", "strict", OfflineBrain(), store)
-    async for _ in session.open():
-        pass
-    while not session.finished:
-        async for _ in session.submit(ANSWER):
-            pass
-    return session.transcript
+COUNTS = (10_000, 50_000)
+WARM_GOAL, COLD_GOAL = 1.0, 5.0
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "transcripts"
-        store = TranscriptStore(root)
-        template = asyncio.run(one_interview(store))
-        store.path_for(template.id).unlink()
-        body = template.model_dump_json(indent=2)
-        for i in range(count):
-            tid = f"20260101-000000-ds-round-1-{i:05d}"
-            (root / f"{tid}.json").write_text(body.replace(template.id, tid), encoding="utf-8")
-        size = sum(p.stat().st_size for p in root.iterdir()) / count
-
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    stores = {count: corpus(count) for count in COUNTS}
+    command = interviewer_command()
+    rebuild: dict[int, float] = {}
+    for count, root in stores.items():
+        (root / INDEX_NAME).unlink(missing_ok=True)
         start = time.perf_counter()
-        listing = store.list()
-        cold_s = time.perf_counter() - start
-        assert len(listing.summaries) == count
+        listing = TranscriptStore(root).list()
+        rebuild[count] = time.perf_counter() - start
+        assert len(listing.summaries) == count and not listing.problems, (count, listing.problems[:3])
 
-        start = time.perf_counter()
-        store.list()
-        warm_s = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as home:
+        env = isolated_env(Path(home))
 
-        start = time.perf_counter()
-        for path in store.files():
-            Transcript.model_validate_json(path.read_bytes())
-        full_s = time.perf_counter() - start
+        def listed(root: Path) -> float:
+            return timed([*command, "--transcripts", str(root), "list"], env)
 
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "interviewer", "--transcripts", str(root), "list"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        cli_s = time.perf_counter() - start
+        def cold(root: Path) -> float:
+            drop_caches()
+            return listed(root)
 
-    print(f"transcripts: {count}, {size / 1024:.1f} KiB each, {len(template.turns)} turns each")
-    print(f"store.list(), cold (parses every file, writes the index): {cold_s:.2f} s")
-    print(f"store.list(), warm (index up to date): {warm_s:.2f} s")
-    print(f"full Transcript parse of every file, for comparison: {full_s:.2f} s")
-    print(f"ratio full parse / warm list: {full_s / warm_s:.1f}x")
-    print(f"`interviewer list` end to end, warm (process start included): {cli_s:.2f} s")
+        warm_sides = {f"warm {count:,}": (lambda root=root: listed(root)) for count, root in stores.items()}
+        in_process = {
+            f"store.list() {count:,}": (lambda root=root: _in_process(root)) for count, root in stores.items()
+        }
+        print(f"load before: {load()}")
+        warm = alternate({**warm_sides, **in_process}, rounds)
+        can_drop = drop_caches()
+        cold_sides = {f"cold {count:,}": (lambda root=root: cold(root)) for count, root in stores.items()}
+        cold_samples = alternate(cold_sides, max(3, rounds // 2)) if can_drop else {}
+        print(f"load after:  {load()}")
+
+    print(f"`interviewer list`, whole process, {rounds} rounds alternating:")
+    for name, values in {**warm, **cold_samples}.items():
+        print(f"  {name:<20} {spread(values)}")
+    if not can_drop:
+        print("  cold: skipped (emptying the page cache needs root)")
+    for count, seconds in rebuild.items():
+        print(f"  rebuild {count:,} (no index, every file parsed, in process, one sample): {seconds:.2f} s")
+    big = f"{COUNTS[-1]:,}"
+    print(f"warm 50,000: {median(warm[f'warm {big}']):.2f} s (goal under {WARM_GOAL:.0f} s)")
+    if cold_samples:
+        print(f"cold 50,000: {median(cold_samples[f'cold {big}']):.2f} s (goal under {COLD_GOAL:.0f} s)")
+    ratio = median(warm[f"warm {big}"]) / median(warm[f"warm {COUNTS[0]:,}"])
+    print(f"ratio warm 50,000 / 10,000: {ratio:.2f}x for 5x the transcripts")
+
+
+def _in_process(root: Path) -> float:
+    start = time.perf_counter()
+    TranscriptStore(root).list()
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
