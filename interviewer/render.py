@@ -25,6 +25,14 @@ def _score_lines(score: AnswerScore, question: Question | None) -> list[str]:
     if score.run is not None:
         lines.append(f"- ran the answer: **{markdown_inline(score.run.status)}**, {markdown_inline(score.run.summary)}")
     descriptions = {c.id: c for c in question.criteria} if question else {}
+    if len(score.versions) > 1:
+        # Each version of the code in the thread with its run; the last one decided the score.
+        for number, version in enumerate(score.versions, start=1):
+            where = f"reply {version.reply + 1}" if version.reply is not None else "the answer"
+            lines.append(
+                f"- version {number} ({where}): **{markdown_inline(version.status)}**, "
+                f"{markdown_inline(version.summary)}"
+            )
     for criterion in score.criteria:
         rubric = descriptions.get(criterion.criterion_id)
         title = rubric.description if rubric else criterion.criterion_id

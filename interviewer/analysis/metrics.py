@@ -127,7 +127,7 @@ def metric_fits(entry: MetricEntry, question_text: str) -> bool:
 
 
 def first_unjustified_metric(
-    answer: str, exclude: set[str] = frozenset(), question_text: str | None = None
+    answer: str, exclude: set[str] | frozenset[str] = frozenset(), question_text: str | None = None
 ) -> MetricMention | None:
     """The first metric named without a reason anywhere in `answer`, skipping metrics foreign to the question."""
     for mention in find_metrics(answer):

@@ -45,7 +45,7 @@ def render(plan: Plan, persona: Persona, seed: int) -> str:
     tone = persona.tone
     match plan.kind:
         case "question":
-            lead = []
+            lead: list[str] = []
             if plan.acknowledge:
                 lead.append(acknowledgement(persona, plan.situation, seed))
             if plan.question_number and plan.question_number > 1:
@@ -66,6 +66,6 @@ def render(plan: Plan, persona: Persona, seed: int) -> str:
         case "repeat":
             return plan.prompt or ""
         case "wrap_up":
-            lead = acknowledgement(persona, plan.situation, seed) + " " if plan.acknowledge else ""
-            return lead + _pick(tone.closings, seed)
+            thanks = acknowledgement(persona, plan.situation, seed) + " " if plan.acknowledge else ""
+            return thanks + _pick(tone.closings, seed)
     raise ValueError(f"no phrasing for plan kind {plan.kind!r}")

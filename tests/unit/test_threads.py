@@ -9,9 +9,11 @@ from interviewer import scoring
 from interviewer.models import Criterion, Signals
 from interviewer.offline.brain import score_thread
 from interviewer.offline.scorer import score_answer
+from interviewer.render import transcript_markdown
 from interviewer.scoring import code_versions, score_with_run
 from interviewer.session import InterviewSession
 from interviewer.threads import AnswerThread, Exchange
+from interviewer.tui.screens.report import run_lines
 from tests.factories import GOOD_JUMP, LEVELS, STRONG, code_library, make_code_question, make_question
 from tests.unit.test_engine import play, started
 
@@ -90,6 +92,12 @@ async def test_a_headless_interview_whose_follow_up_corrects_the_query_ends_with
     assert [v.status for v in result.score.versions] == ["failed", "passed"]
     correctness = next(c for c in result.score.criteria if c.criterion_id == "correctness")
     assert correctness.level == 5
+    # The report shows each version with its run.
+    markdown = transcript_markdown(session.transcript, library.questions)
+    assert "version 1 (reply 1): **failed**" in markdown and "version 2 (reply 2): **passed**" in markdown
+    shown = [line.plain for line in run_lines(result.score)]
+    assert shown[0].startswith("  Ran reply 1: failed") and shown[1].startswith("  Ran reply 2: passed")
+    assert RIGHT_SQL in shown[1]
 
 
 def probed_question():

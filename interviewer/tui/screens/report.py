@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from interviewer.models import Question
+from interviewer.models import AnswerScore, Question
 from interviewer.render import level_bar
 from interviewer.report import missed
 from interviewer.session import SessionStatus
@@ -31,6 +31,21 @@ def highlight(answer: str, quotes: list[str]) -> Text:
             text.stylize(EVIDENCE_STYLE, start, start + len(safe))
             start = plain.find(safe, start + len(safe))
     return text
+
+
+def run_lines(score: AnswerScore) -> list[Text]:
+    """Each version of the code in the thread with what running it did; the last one decided the score."""
+    lines: list[Text] = []
+    for version in score.versions or ([score.run] if score.run else []):
+        line = Text("  Ran ", style="bold")
+        line.append(f"reply {version.reply + 1}" if version.reply is not None else "the answer", style="bold")
+        line.append(f": {version.status}, ")
+        line.append_text(literal(version.summary))
+        if version.code:
+            line.append("\n")
+            line.append_text(literal(version.code, style="dim"))
+        lines.append(line)
+    return lines
 
 
 def report_renderables(status: SessionStatus, questions: dict[str, Question]) -> list[Text]:
@@ -59,6 +74,7 @@ def report_renderables(status: SessionStatus, questions: dict[str, Question]) ->
         blocks.append(title)
         if score.fallback_reason:
             blocks.append(literal(f"Scored offline because: {score.fallback_reason}", style="italic"))
+        blocks.extend(run_lines(score))
         rubric = {c.id: c for c in question.criteria} if question else {}
         quotes: list[str] = []
         for criterion in score.criteria:
