@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from interviewer.models import AnswerScore, Backend, Persona, Question
+from interviewer.models import AnswerScore, Backend, Persona, Question, TokenUsage
 from interviewer.plans import Plan
 from interviewer.threads import AnswerThread
 
@@ -38,14 +38,6 @@ class PhraseContext:
     earlier: list[str] = field(default_factory=list)  # one line per earlier question
 
 
-@dataclass
-class UsageDelta:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    approximate: bool = False
-    calls: int = 0
-
-
 class Brain(Protocol):
     backend: Backend
 
@@ -59,6 +51,6 @@ class Brain(Protocol):
         """Stream the words of the interviewer's next turn."""
         ...
 
-    def take_usage(self) -> UsageDelta:
-        """Token usage since the last call, for the transcript."""
+    def take_usage(self) -> TokenUsage:
+        """Model usage since the last call, with its cost: the backend knows its own price."""
         ...

@@ -255,7 +255,7 @@ async def _drive(
 ) -> tuple[int, bool]:
     """Feed answers until the interview ends or they run out; returns (answers used, finished)."""
     from interviewer.inert import one_line, visible
-    from interviewer.session import Finished, Notice, SessionError, TurnAdded
+    from interviewer.session import Finished, Notice, Scored, SessionError, TurnAdded
     from interviewer.store import TranscriptWriteError
 
     def show(event: object) -> None:
@@ -264,6 +264,10 @@ async def _drive(
         if isinstance(event, TurnAdded) and event.turn.role != "candidate":
             who = "interviewer" if event.turn.role == "interviewer" else "note"
             print(f"\n[{who} · {one_line(event.turn.persona)}] {visible(event.turn.text)}", file=out, flush=True)
+            if event.turn.phrasing == "fallback" and event.turn.note:
+                print(f"[note] offline words stand in for the model's: {one_line(event.turn.note)}", file=out)
+        elif isinstance(event, Scored) and event.score.source == "fallback" and event.score.fallback_reason:
+            print(f"\n[note] scored offline: {one_line(event.score.fallback_reason)}", file=out, flush=True)
         elif isinstance(event, Notice):
             print(f"\n[note] {visible(event.text)}", file=out, flush=True)
         elif isinstance(event, Finished):
@@ -317,8 +321,9 @@ def _not_saved_message(exc: AnswerNotSavedError, session: InterviewSession, answ
 
 
 def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: int, as_json: bool) -> int:
-    from interviewer.inert import json_inert
+    from interviewer.inert import json_inert, one_line
     from interviewer.models.cli_output import RunResult
+    from interviewer.models.fallbacks import summarise_fallbacks
 
     transcript = session.transcript
     if as_json:
@@ -329,9 +334,14 @@ def _finish(session: InterviewSession, store: TranscriptStore, used: int, left: 
             answers_used=used,
             answers_left=left,
             report=transcript.report,
+            fallbacks=summarise_fallbacks(transcript),
         )
         print(json_inert(result.model_dump_json(indent=2)))
-    elif session.finished:
+        return EXIT_OK
+    fallbacks = summarise_fallbacks(transcript)
+    if fallbacks is not None:
+        print(f"\n{one_line(fallbacks.line())}")
+    if session.finished:
         print(f"\nSaved {store.path_for(transcript.id)}\nReview it with: interviewer show {transcript.id}")
     else:
         print(f"\nInterview paused and saved. Continue with: interviewer resume {transcript.id}")

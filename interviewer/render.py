@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from interviewer.inert import markdown_block, markdown_inline
 from interviewer.models import AnswerScore, Question, Transcript
+from interviewer.models.fallbacks import summarise_fallbacks
 from interviewer.report import missed
 
 
@@ -24,7 +25,6 @@ def _score_lines(score: AnswerScore, question: Question | None) -> list[str]:
         lines.append(f"_Flags: {markdown_inline(', '.join(score.flags))}_")
     if score.run is not None:
         lines.append(f"- ran the answer: **{markdown_inline(score.run.status)}**, {markdown_inline(score.run.summary)}")
-    descriptions = {c.id: c for c in question.criteria} if question else {}
     if len(score.versions) > 1:
         # Each version of the code in the thread with its run; the last one decided the score.
         for number, version in enumerate(score.versions, start=1):
@@ -33,6 +33,7 @@ def _score_lines(score: AnswerScore, question: Question | None) -> list[str]:
                 f"- version {number} ({where}): **{markdown_inline(version.status)}**, "
                 f"{markdown_inline(version.summary)}"
             )
+    descriptions = {c.id: c for c in question.criteria} if question else {}
     for criterion in score.criteria:
         rubric = descriptions.get(criterion.criterion_id)
         title = rubric.description if rubric else criterion.criterion_id
@@ -62,6 +63,9 @@ def transcript_markdown(transcript: Transcript, questions: dict[str, Question] |
         f"- Backend: {markdown_inline(backend.name)}"
         + (f" ({markdown_inline(backend.model)})" if backend.model else ""),
     ]
+    fallbacks = summarise_fallbacks(transcript)
+    if fallbacks is not None:
+        out.append(f"- {markdown_inline(fallbacks.line())}")
     if transcript.report is not None:
         report = transcript.report
         out.append(f"- Overall: {report.overall:.2f} / 5 ({report.completion})")
@@ -83,6 +87,8 @@ def transcript_markdown(transcript: Transcript, questions: dict[str, Question] |
             else speaker
         )
         out += ["", f"**{label}:**", "", *markdown_block(turn.text)]
+        if turn.phrasing == "fallback" and turn.note:
+            out += ["", f"_Offline words stand in for the model's: {markdown_inline(turn.note)}_"]
         if turn.score is not None:
             out += ["", *_score_lines(turn.score, questions.get(turn.score.question_id))]
     for qid in transcript.question_ids:

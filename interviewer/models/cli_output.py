@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from interviewer.models.content import AnswerKind
+from interviewer.models.fallbacks import FallbackSummary
 from interviewer.models.transcript import Report, Status
 
 
@@ -26,6 +27,7 @@ class RunResult(BaseModel):
     answers_used: int
     answers_left: int
     report: Report | None
+    fallbacks: FallbackSummary | None = None  # None when no model was used
 
 
 class ListEntry(BaseModel):

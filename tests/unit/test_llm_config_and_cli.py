@@ -187,3 +187,39 @@ def test_doctor_on_an_unreachable_server_fails_cleanly(capsys):
     first = json.loads(capsys.readouterr().out)["checks"][0]
     assert (first["name"], first["outcome"]) == ("reachable", "fail")
     assert "cannot reach" in first["detail"]
+
+
+def test_run_show_and_export_say_when_the_model_was_replaced_and_why(fake_server, tmp_path, capsys, isolated_home):
+    from tests.fakes.openai_server import Status
+
+    fake_server.handler = lambda request: Status(400, body={"error": {"message": "model overloaded"}})
+    answers = tmp_path / "a.txt"
+    answers.write_text("We tracked DAU because it is daily.\n---\n/end\n")
+    argv = [*model_args(fake_server), "run", "--round", "ds-round-1", "--answers", str(answers)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "[note] offline words stand in for the model's: model unavailable: HTTP 400" in out
+    assert "[note] scored offline:" in out
+    assert "Model fallbacks: " in out and "interviewer turns replaced" in out
+
+    assert main([*argv, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["fallbacks"]["turns_replaced"] == result["fallbacks"]["interviewer_turns"] > 0
+    assert result["fallbacks"]["answers_scored_offline"] == 1
+    assert any("HTTP 400" in reason for reason in result["fallbacks"]["reasons"])
+
+    assert main(["show", result["transcript_id"]]) == 0
+    shown = capsys.readouterr().out
+    assert "Model fallbacks: " in shown and "_Offline words stand in for the model's: model unavailable" in shown
+    assert "Scored offline because" in shown
+    export = tmp_path / "x.json"
+    assert main(["export", result["transcript_id"], "--format", "json", "-o", str(export)]) == 0
+    turns = json.loads(export.read_text())["turns"]
+    assert any(t["phrasing"] == "fallback" and "HTTP 400" in t["note"] for t in turns)
+
+
+def test_an_offline_run_reports_no_model_fallbacks(tmp_path, capsys):
+    answers = tmp_path / "a.txt"
+    answers.write_text("We tracked DAU because it is daily.\n---\n/end\n")
+    assert main(["run", "--round", "ds-round-1", "--answers", str(answers), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["fallbacks"] is None
