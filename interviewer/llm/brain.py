@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 
 import openai
 from openai import AsyncOpenAI
@@ -21,13 +22,14 @@ from interviewer.brain import PhraseContext, PhraseReset
 from interviewer.llm.capabilities import Capabilities
 from interviewer.llm.client import ModelCaller, Redactor, describe_error, make_client, redact, usage_of_call
 from interviewer.llm.config import ModelTarget
-from interviewer.llm.guardrails import check_reply
+from interviewer.llm.guardrails import WordCounter, check_reply, word_limit
 from interviewer.llm.judge import Judge, JudgeFailed
 from interviewer.llm.prompts import focus_for, interviewer_messages
 from interviewer.llm.validity import ValidityGate
 from interviewer.models import AnswerScore, Backend, Persona, Question, TokenUsage
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.phrasing import render
+from interviewer.offline.scorer import score_answer
 from interviewer.plans import Plan
 from interviewer.threads import AnswerThread
 
@@ -93,25 +95,30 @@ class LLMBrain:
         self._usage += usage_of_call(self.target, response.usage, messages, reply)
 
     async def score(self, question: Question, thread: AnswerThread) -> AnswerScore:
-        offline = await self._offline.score(question, thread)
         if not self.breaker.allow():
-            return self._remember(question, _fallback(offline, self.breaker.reason))
+            return self._remember(question, await self._fallback(question, thread, self.breaker.reason))
         await tokens.warm()
         try:
             judged = await self.judge.judge(question, thread, self._spend)
         except JudgeFailed as exc:
             self.breaker.succeeded()  # the server answered; the replies were the problem
-            return self._remember(question, _fallback(offline, redact(str(exc), self.target)))
+            return self._remember(question, await self._fallback(question, thread, redact(str(exc), self.target)))
         except openai.APIError as exc:
             reason = describe_error(exc, self.target)
             self.breaker.failed(reason)
-            return self._remember(question, _fallback(offline, reason))
+            return self._remember(question, await self._fallback(question, thread, reason))
         self.breaker.succeeded()
-        problem = self.gate.check(judged, offline)
+        # The rule-based score is only needed when this judgement must be compared with an earlier one.
+        problem = self.gate.check(judged, lambda: score_answer(question, thread.text()).overall)
         if problem is not None:
-            flagged = _fallback(offline, f"judge reply rejected: {problem}")
+            flagged = await self._fallback(question, thread, f"judge reply rejected: {problem}")
             return self._remember(question, flagged.model_copy(update={"flags": [*flagged.flags, "judge_invalid"]}))
         return self._remember(question, self._redacted(judged))
+
+    async def _fallback(self, question: Question, thread: AnswerThread, reason: str) -> AnswerScore:
+        score = await self._offline.score(question, thread)
+        criteria = [c.model_copy(update={"source": "fallback"}) for c in score.criteria]
+        return score.model_copy(update={"criteria": criteria, "source": "fallback", "fallback_reason": reason})
 
     def _remember(self, question: Question, score: AnswerScore) -> AnswerScore:
         self._scores[question.id] = score
@@ -150,18 +157,25 @@ class LLMBrain:
             pieces: list[str] = []
             reported: list[CompletionUsage] = []
             redactor = Redactor(self.target)
+            # A reply past the length limit will be replaced whatever follows, so reading stops there.
+            counter, limit, too_long = WordCounter(), word_limit(lead_in=verbatim is not None), False
             try:
-                async for piece in self.caller.stream(
+                stream = self.caller.stream(
                     messages,
                     temperature=persona.llm.temperature,
                     max_tokens=self.target.profile.reply_max_tokens,
                     on_usage=reported.append,
-                ):
-                    pieces.append(piece)
-                    shown = redactor.feed(piece)
-                    if shown:
-                        yield shown
-                if tail := redactor.flush():
+                )
+                async with aclosing(stream):
+                    async for piece in stream:
+                        pieces.append(piece)
+                        if counter.feed(piece) > limit:
+                            too_long = True
+                            break
+                        shown = redactor.feed(piece)
+                        if shown:
+                            yield shown
+                if not too_long and (tail := redactor.flush()):
                     yield tail
             except openai.APIError as exc:
                 reason = describe_error(exc, self.target)
@@ -176,14 +190,11 @@ class LLMBrain:
             self._usage += usage_of_call(self.target, reported[-1] if reported else None, messages, text)
             self.breaker.succeeded()
             problem = check_reply(text, plan, lead_in=verbatim is not None)
+            if too_long and problem is None:  # redaction can shorten a reply; it was still cut off
+                problem = f"too long (over {limit} words)"
             if problem is not None:
                 yield PhraseReset(offline, f"model reply replaced: {problem}")
             elif verbatim is not None:
                 yield f"\n\n{verbatim}"
             return
         yield PhraseReset(offline, f"model unavailable: {reason}")
-
-
-def _fallback(score: AnswerScore, reason: str) -> AnswerScore:
-    criteria = [c.model_copy(update={"source": "fallback"}) for c in score.criteria]
-    return score.model_copy(update={"criteria": criteria, "source": "fallback", "fallback_reason": reason})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import openai
@@ -219,7 +219,7 @@ class ModelCaller:
         temperature: float,
         max_tokens: int,
         on_usage: Callable[[CompletionUsage], None],
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str]:
         """Yield content deltas. Closing or cancelling the iteration closes the stream."""
         stream = await self._create(
             lambda: self.shape(messages, temperature=temperature, max_tokens=max_tokens, stream=True)

@@ -39,6 +39,27 @@ _SENTENCE_START = re.compile(r"(?:^|[.!]\s+)(\w[^.!?]*)", re.MULTILINE)
 ASKS = ("question", "follow_up")
 
 
+def word_limit(*, lead_in: bool) -> int:
+    return MAX_LEAD_IN_WORDS if lead_in else MAX_WORDS
+
+
+class WordCounter:
+    """Counts the words of a reply as it streams in, as `str.split` would count the whole text,
+    so a reply can be dropped as soon as it is too long instead of once it has all arrived."""
+
+    def __init__(self) -> None:
+        self.words = 0
+        self._inside_word = False
+
+    def feed(self, piece: str) -> int:
+        if piece:
+            self.words += len(piece.split())
+            if self._inside_word and not piece[0].isspace():
+                self.words -= 1  # the piece carries on the word the last one ended in
+            self._inside_word = not piece[-1].isspace()
+        return self.words
+
+
 def check_reply(text: str, plan: Plan, *, lead_in: bool = False) -> str | None:
     """The first rule the reply breaks, or None when it is fine.
 
@@ -48,7 +69,7 @@ def check_reply(text: str, plan: Plan, *, lead_in: bool = False) -> str | None:
     if not stripped:
         return "empty reply"
     words = len(stripped.split())
-    allowed = MAX_LEAD_IN_WORDS if lead_in else MAX_WORDS
+    allowed = word_limit(lead_in=lead_in)
     if words > allowed:
         return f"too long ({words} words, at most {allowed})"
     if _REVEALS.search(stripped):
