@@ -432,6 +432,7 @@ class StallingBrain(OfflineBrain):
 
     def __init__(self) -> None:
         super().__init__()
+        self.stalled = asyncio.Event()
         self.cancelled = False
 
     async def phrase(self, plan, persona, seed, context):
@@ -440,6 +441,7 @@ class StallingBrain(OfflineBrain):
                 yield chunk
             return
         yield "Let me think about"
+        self.stalled.set()
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:
@@ -456,10 +458,7 @@ async def test_f10_ends_the_interview_while_a_turn_is_running_and_stops_that_tur
         await settle(app, pilot)
         app.screen.query_one("#answer", TextArea).text = "We tracked DAU."
         await pilot.press("ctrl+s")
-        for _ in range(50):  # until the reply has started and stalls
-            await pilot.pause(0.02)
-            if app.screen.query(InterviewerMessage).last().body.source:
-                break
+        await asyncio.wait_for(brain.stalled.wait(), timeout=30)  # the answer is scored and the reply hangs
         session = app.screen.session
         assert session.turn_running
         await pilot.press("f10", "y")
