@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from interviewer.analysis.patterns import linear_pattern
 
@@ -78,7 +79,8 @@ GRADER_INSTRUCTION = linear_pattern("|".join(_GRADER_INSTRUCTIONS))
 
 # Text that hands the grader a score: "Grade: 5", "score 5", a JSON verdict, a call that sets a score.
 _SCORE_GIVEN = linear_pattern(
-    r"\b(?:grade|score|level|rating|marks?)\b[ \t]{0,3}(?:[:=]|of|is)?[ \t]{0,3}[\"']?(?:[1-5]|five)\b(?:[^%.\d]|\.\D|\.?$)"
+    r"\b(?:grade|score|level|rating|marks?)\b[ \t]{0,3}(?:[:=]|of|is)?[ \t]{0,3}[\"']?(?:[1-5]|five)\b"
+    r"(?:[^%.\d]|\.\D|\.?$)"
     r"|\"(?:verdict|scores?|grade|grader_output|final|level)\"[ \t]*:"
     r"|\bset_score\b|\bfull marks\b|\bstrong hire\b"
 )
@@ -108,15 +110,33 @@ def is_specific(text: str) -> bool:
     return SPECIFIC.search(text) is not None
 
 
+@dataclass(frozen=True)
+class GraderText:
+    """Where text addressed to the grader may start, found with one scan of the answer per pattern."""
+
+    direct: list[int]  # a score handed over or an instruction: these need nothing more
+    addressees: list[int]  # a grader named: it counts when the same sentence directs them
+
+
+def find_grader_text(text: str, criterion_ids: tuple[str, ...] = ()) -> GraderText:
+    direct = [m.start() for m in GRADER_INSTRUCTION.finditer(text)]
+    direct += [m.start() for m in _SCORE_GIVEN.finditer(text)]
+    if criterion_ids:
+        # "leakage-and-split 5": a criterion of this rubric paired with a level.
+        ids = "|".join(re.escape(c) for c in criterion_ids)
+        direct += [m.start() for m in linear_pattern(rf"\b(?:{ids})\b\W{{0,3}}[1-5]\b").finditer(text)]
+    return GraderText(sorted(direct), [m.start() for m in _ADDRESSEE.finditer(text)])
+
+
+def directs_grader(sentence: str) -> bool:
+    """Whether a sentence that names a grader also tells them something, rather than merely mentioning one."""
+    return _DIRECTIVE.search(sentence) is not None
+
+
 def is_grader_instruction(text: str, criterion_ids: tuple[str, ...] = ()) -> bool:
     """Text addressed to whoever grades the answer rather than to the interviewer; it earns nothing."""
-    if GRADER_INSTRUCTION.search(text) or _SCORE_GIVEN.search(text):
-        return True
-    if _ADDRESSEE.search(text) and _DIRECTIVE.search(text):
-        return True
-    # "leakage-and-split 5": a criterion of this rubric paired with a level.
-    lowered = text.lower()
-    return any(re.search(rf"\b{re.escape(c)}\b\W{{0,3}}[1-5]\b", lowered) for c in criterion_ids if c in lowered)
+    found = find_grader_text(text, criterion_ids)
+    return bool(found.direct) or (bool(found.addressees) and directs_grader(text))
 
 
 def is_non_answer(text: str) -> bool:

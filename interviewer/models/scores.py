@@ -64,7 +64,8 @@ class AnswerScore(BaseModel):
     flags: list[str] = Field(
         default_factory=list,
         description=(
-            "Notes on the answer: 'no_answer', 'off_topic', 'keyword_list', 'grader_instruction', 'quotes_dropped'."
+            "Notes on the answer: 'no_answer', 'off_topic', 'keyword_list', 'grader_instruction', 'quotes_dropped', "
+            "'truncated' (only the first 100,000 characters were scored)."
         ),
     )
 

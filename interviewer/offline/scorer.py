@@ -2,10 +2,10 @@
 
 Levels follow one rule for every criterion, so scores are predictable and explainable:
 1 no idea of the criterion appears; 2 ideas are named without evidence (or too few);
-3 at least half the expected ideas and one sentence of evidence; 4 two thirds and two; 5 every
-expected idea, two sentences of evidence and a concrete detail. A sentence is evidence when it says
-something about an idea beyond naming it: a reason, a contrast, or a correct specific such as a
-command with what it shows, a number, or code. An answer that is a list of terms never scores above 2.
+3 at least half the expected ideas, one of them explained; 4 two thirds, two explained; 5 three
+quarters, two explained and a concrete detail. An idea is explained when a sentence that names it
+says something more: a reason, a contrast, or a correct specific such as a command with what it shows,
+a number, or code. An answer that is a list of terms never scores above 2.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from interviewer.analysis.patterns import linear_pattern
-from interviewer.analysis.reasoning import CONCRETE, is_grader_instruction, is_non_answer, is_reasoned, is_specific
+from interviewer.analysis.reasoning import (
+    CONCRETE,
+    directs_grader,
+    find_grader_text,
+    is_non_answer,
+    is_reasoned,
+    is_specific,
+)
 from interviewer.analysis.segments import Segment, quote, split_segments
 from interviewer.analysis.stems import phrase_stems
 from interviewer.models import AnswerKind, AnswerScore, Criterion, CriterionScore, Question
@@ -29,6 +36,11 @@ NON_ANSWER_MAX_WORDS = 15
 TERM_LIST_SHARE = 0.7
 TERM_ITEM_WORDS = 3
 KEYWORD_LIST_CAP = 2
+# Answers are scored on their first 100,000 characters, some 15,000 words and far beyond any spoken
+# answer: the bound keeps scoring a pasted megabyte well under a second, and the score says it was cut.
+MAX_SCORED_CHARS = 100_000
+# Share of the expected ideas a level-5 answer shows: an excellent answer may word one idea its own way.
+FULL_COVERAGE = 0.75
 
 _SQL_START = re.compile(r"\bselect\b", re.IGNORECASE)
 _SQL_FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
@@ -37,7 +49,8 @@ _PYTHON_SHAPE = re.compile(
     r"^[ \t]*(?:(?:def|class|for|while|return|import|from)\b|[A-Za-z_][\w.]*(?:\[[^\]\n]{0,80}\])?[ \t]*[-+*/]?=[^=])",
     re.MULTILINE,
 )
-_LIST_SEPARATOR = re.compile(r"[,;/|]")
+# A slash separates terms ("DAU / MAU") only with spaces around it; "30k/day" is one quantity.
+_LIST_SEPARATOR = re.compile(r"[,;|]|\s/\s")
 
 
 @dataclass
@@ -141,7 +154,7 @@ def _is_term_list(segment: Segment) -> bool:
     if segment.words <= TERM_ITEM_WORDS:
         return True
     items = [item for item in _LIST_SEPARATOR.split(segment.text) if item.strip()]
-    short = sum(1 for item in items if len(item.split()) <= TERM_ITEM_WORDS)
+    short = sum(1 for item in items if len(item.split()) <= TERM_ITEM_WORDS and not any(c.isdigit() for c in item))
     return len(items) >= 4 and short >= 0.75 * len(items)
 
 
@@ -183,12 +196,12 @@ def _level(criterion: Criterion, findings: CriterionFindings) -> int:
     coverage = min(1.0, shown / needed)
     # Depth is how many ideas the answer says something about, wherever they sit: one dense bullet
     # that explains two ideas counts as much as two sentences that explain one each.
-    evidence = min(len(findings.explained), 2) + (1 if needed == 1 and findings.explained else 0)
-    if coverage >= 1.0 and evidence >= 2 and findings.concrete:
+    explained = min(len(findings.explained), 2) + (1 if needed == 1 and findings.explained else 0)
+    if coverage >= FULL_COVERAGE - 1e-9 and explained >= 2 and findings.concrete:
         return 5
-    if coverage >= 2 / 3 - 1e-9 and evidence >= 2:
+    if coverage >= 2 / 3 - 1e-9 and explained >= 2:
         return 4
-    if coverage >= 0.5 and evidence >= 1:
+    if coverage >= 0.5 and explained >= 1:
         return 3
     return 2
 
@@ -232,22 +245,34 @@ def _evidence(answer: str, findings: CriterionFindings) -> list[str]:
     return quotes
 
 
+def _segment_at(starts: list[int], segments: list[Segment], offset: int) -> int | None:
+    at = bisect_right(starts, offset) - 1
+    return at if at >= 0 and offset < segments[at].end else None
+
+
 def _without_grader_text(answer: str, segments: list[Segment], criterion_ids: tuple[str, ...]) -> list[Segment]:
     """Drops every line that addresses the grader: the rest of such a line ("Assessment: complete") is part of it."""
-    dropped: list[tuple[int, int]] = []  # line spans, in order
-    for segment in segments:
-        if is_grader_instruction(segment.text, criterion_ids):
-            line_start = answer.rfind("\n", 0, segment.start) + 1
-            line_end = answer.find("\n", segment.end)
-            dropped.append((line_start, len(answer) if line_end < 0 else line_end))
-    if not dropped:
+    found = find_grader_text(answer, criterion_ids)
+    starts = [s.start for s in segments]
+    flagged = {_segment_at(starts, segments, offset) for offset in found.direct}
+    for offset in found.addressees:
+        at = _segment_at(starts, segments, offset)
+        if at is not None and at not in flagged and directs_grader(segments[at].text):
+            flagged.add(at)
+    flagged.discard(None)
+    if not flagged:
         return segments
+    dropped: list[tuple[int, int]] = []  # line spans, in order
+    for at in sorted(i for i in flagged if i is not None):
+        line_start = answer.rfind("\n", 0, segments[at].start) + 1
+        line_end = answer.find("\n", segments[at].end)
+        dropped.append((line_start, len(answer) if line_end < 0 else line_end))
     kept: list[Segment] = []
-    at = 0
+    index = 0
     for segment in segments:  # both lists are in text order, so one pass decides every segment
-        while at < len(dropped) and dropped[at][1] <= segment.start:
-            at += 1
-        if at == len(dropped) or segment.end <= dropped[at][0]:
+        while index < len(dropped) and dropped[index][1] <= segment.start:
+            index += 1
+        if index == len(dropped) or segment.end <= dropped[index][0]:
             kept.append(segment)
     return kept
 
@@ -265,8 +290,11 @@ def _flat(question: Question, reason: str, flags: list[str]) -> AnswerScore:
 
 def score_answer(question: Question, answer: str) -> AnswerScore:
     """Score `answer` against `question`'s rubric. Pure and deterministic."""
-    segments = split_segments(answer, code=question.answer_kind != "text")
     flags: list[str] = []
+    if len(answer) > MAX_SCORED_CHARS:
+        answer = answer[:MAX_SCORED_CHARS]
+        flags.append("truncated")
+    segments = split_segments(answer, code=question.answer_kind != "text")
     kept = _without_grader_text(answer, segments, tuple(c.id for c in question.criteria))
     if len(kept) < len(segments):
         flags.append("grader_instruction")

@@ -168,7 +168,26 @@ def test_hostile_answers_score_in_linear_time(builtin_library, question_id, name
 
 
 def _megabyte_of_prose(seed: int) -> str:
-    words = "because the cache rather than free memory so dmesg -T shows the oom killer at 15% if then".split()
+    words = [
+        "because",
+        "the",
+        "cache",
+        "rather",
+        "than",
+        "free",
+        "memory",
+        "so",
+        "dmesg",
+        "-T",
+        "shows",
+        "the",
+        "oom",
+        "killer",
+        "at",
+        "15%",
+        "if",
+        "then",
+    ]
     rng = random.Random(seed)
     sentences = []
     size = 0
@@ -185,8 +204,10 @@ def test_a_megabyte_answer_scores_in_under_a_second(builtin_library, question_id
     question = builtin_library.question(question_id)
     for text in (_megabyte_of_prose(1), ("free -m shows available, not free; " * 40_000)[:1_000_000]):
         started = time.perf_counter()
-        score_answer(question, text)
+        score = score_answer(question, text)
         assert time.perf_counter() - started < 1.0
+        assert "truncated" in score.flags
+        assert all(quote in text[:100_000] for c in score.criteria for quote in c.evidence)
 
 
 def test_rubric_patterns_that_need_backtracking_are_refused():
