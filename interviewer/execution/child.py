@@ -1,9 +1,11 @@
-"""The process that runs a candidate's code. It is started by sandbox.py and never imported by the app.
+"""The process that runs a candidate's code, inside the sandbox that sandbox.py builds. Never imported by the app.
 
-It limits itself (CPU, memory, file size, open files), drops network access where the kernel
-allows, installs an audit hook that refuses processes, sockets, ctypes and files outside its
-temporary folder, and only then runs the candidate's code. The result goes to a file outside
-that folder, on a line that starts with a nonce the candidate's code never sees.
+It sees a read-only view: the Python installation, /runner (this file, bpf.py, sql_dialect.py and
+sqlglot) and an empty /sandbox. Before any candidate code it limits itself (CPU, memory, file size,
+open files), adds the second seccomp filter (no programs, no new executable memory) and an audit hook
+that turns the common refusals into clear messages. It reads the task from stdin and writes one JSON
+reply line to stdout. Nothing it writes is trusted: the parent checks the reply's shape and compares
+the values with expected values it never sends here.
 """
 
 import contextlib
@@ -12,184 +14,204 @@ import json
 import os
 import resource
 import sys
+from typing import Any
 
-CLONE_NEWNET = 0x40000000
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
 PRINT_LIMIT = 4000
+TEXT_LIMIT = 300
+# Modules an answer commonly uses that are native extensions: loaded now, while loading native code is
+# still possible, so that candidate code needs no new executable mappings.
+PRELOADED = ("math", "cmath", "heapq", "bisect", "collections", "functools", "itertools", "json", "random",
+             "statistics", "datetime", "decimal", "fractions", "array", "struct", "operator", "re", "string",
+             "typing", "dataclasses", "copy", "hashlib", "binascii", "unicodedata", "sqlite3", "zlib")  # fmt: skip
 
 
 class Refused(PermissionError):
     pass
 
 
-def limit(limits):
+def limit(limits: dict[str, Any]) -> None:
     pairs = [
         (resource.RLIMIT_CPU, limits["cpu_seconds"]),
         (resource.RLIMIT_AS, limits["memory_bytes"]),
         (resource.RLIMIT_FSIZE, limits["file_bytes"]),
         (resource.RLIMIT_NOFILE, 64),
-        (resource.RLIMIT_NPROC, 64),
         (resource.RLIMIT_CORE, 0),
     ]
     for which, value in pairs:
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(which, (value, value))
+        resource.setrlimit(which, (value, value))
 
 
-def drop_network():
-    """A private network namespace has no interfaces; where that is not permitted, the hook still refuses."""
-    try:
-        import ctypes
+def add_running_filter() -> None:
+    """Load bpf.running_filter(); failing to is fatal, because the parent then refuses to use the result."""
+    import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.unshare(CLONE_NEWNET)
-    except Exception:
-        pass
+    import bpf  # type: ignore[import-not-found]  # /runner/bpf.py inside the sandbox
+
+    program = bpf.running_filter()
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    fprog = SockFprog(len(program) // 8, program)
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+    if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "the second seccomp filter could not be loaded")
 
 
-def install_hook(tmp):
-    tmp = os.path.realpath(tmp)
-    readable = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix) if p}
-    readable |= {os.path.realpath(p) for p in sys.path if p and os.path.isabs(p)}
-    readable.add(tmp)
-
-    def inside(path, roots):
-        try:
-            real = os.path.realpath(os.fsdecode(path))
-        except Exception:
-            return False
-        return any(real == root or real.startswith(root + os.sep) for root in roots)
-
+def install_hook() -> None:
+    """A second layer with clear messages. It is not the boundary: the kernel's filters and the view are."""
     refused_prefixes = ("socket.", "subprocess.", "os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.forkpty",
-                        "pty.", "ctypes.", "os.system", "os.kill", "os.killpg", "signal.", "sys.addaudithook",
-                        "webbrowser.", "urllib.", "http.", "ftplib.", "smtplib.", "sqlite3.load_extension",
-                        "os.setuid", "os.setgid", "os.chroot", "os.putenv", "os.unsetenv")  # fmt: skip
-    path_events = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "shutil.rmtree", "shutil.move", "shutil.copyfile",
-                   "os.chmod", "os.chown", "os.symlink", "os.link", "os.truncate", "os.utime"}  # fmt: skip
+                        "pty.", "ctypes.", "os.system", "os.kill", "os.killpg", "sys.addaudithook",
+                        "webbrowser.", "urllib.", "http.", "ftplib.", "smtplib.", "sqlite3.load_extension")  # fmt: skip
 
-    def hook(event, args):
-        if event.startswith(refused_prefixes):
-            if event in ("socket.gethostname",):
-                return
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event.startswith(refused_prefixes) and event != "socket.gethostname":
             what = "network access" if event.startswith(("socket.", "urllib.", "http.")) else event
             raise Refused(f"{what} is not allowed here")
-        if event == "open":
-            path, mode, flags = [*args, None, None, None][:3]
-            if isinstance(path, int) or path is None:
-                return
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC)
-            )
-            if writing and not inside(path, {tmp}):
-                raise Refused(f"writing outside the sandbox folder is not allowed: {os.fsdecode(path)}")
-            if not inside(path, readable):
-                raise Refused(f"reading files outside the sandbox folder is not allowed: {os.fsdecode(path)}")
-        elif event in path_events:
-            for value in args:
-                if isinstance(value, (str, bytes, os.PathLike)) and not inside(value, {tmp}):
-                    raise Refused(f"{event} outside the sandbox folder is not allowed")
-        elif event in ("os.listdir", "os.scandir") and args and args[0] is not None and not inside(args[0], readable):
-            raise Refused("listing folders outside the sandbox folder is not allowed")
 
     sys.addaudithook(hook)
 
 
-def normal(value):
-    """Comparable form: tuples as lists, numbers rounded, via JSON where possible."""
-    if isinstance(value, float):
-        return round(value, 6)
-    if isinstance(value, (list, tuple)):
-        return [normal(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): normal(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((normal(v) for v in value), key=repr)
-    return value
+def plain(value: Any, depth: int = 0) -> Any:
+    """Candidate values as plain JSON: exact built-in types only; anything else is reported, not trusted."""
+    kind = type(value)
+    if value is None or kind in (bool, str):
+        return value
+    if kind is int:
+        if abs(value) > 10**300:
+            raise ValueError("an integer too large to compare")
+        return value
+    if kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            return {"float": repr(value)}
+        return value
+    if depth > 30:
+        raise ValueError("a value nested too deeply")
+    if kind in (list, tuple):
+        return [plain(v, depth + 1) for v in value]
+    if kind in (set, frozenset):
+        items = [plain(v, depth + 1) for v in value]
+        return {"set": sorted(items, key=lambda v: json.dumps(v, sort_keys=True))}
+    if kind is dict:
+        return {"dict": [[plain(k, depth + 1), plain(v, depth + 1)] for k, v in value.items()]}
+    raise ValueError(f"a {kind.__name__}, not a plain value")
 
 
-def short(value, size=120):
-    text = repr(value)
-    return text if len(text) <= size else text[: size - 3] + "..."
+def error_text(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
 
 
-def run_python(task, namespace):
+def run_python(task: dict[str, Any]) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "answer"}
     printed = io.StringIO()
-    cases = []
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         try:
             exec(compile(task["code"], "<answer>", "exec"), namespace)
         except MemoryError:
             return {"status": "limit", "error": "the code ran out of memory while loading"}
+        except RecursionError:
+            return {"status": "error", "error": "RecursionError: the code is nested too deeply"}
         except BaseException as exc:
-            return {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
-        for case in task["cases"]:
-            outcome = {"call": case["call"], "passed": False}
+            return {"status": "error", "error": error_text(exc)}
+        if not callable(namespace.get(task["function"])):
+            return {"status": "no_function"}
+        outcomes: list[dict[str, Any]] = []
+        for call in task["calls"]:
             try:
-                got = eval(case["call"], namespace)
-                expected = case["expected"]
-                left, right = normal(got), normal(expected)
-                if case.get("unordered") and isinstance(left, list) and isinstance(right, list):
-                    left, right = sorted(left, key=repr), sorted(right, key=repr)
-                outcome.update(passed=left == right, got=short(got), expected=short(expected))
+                outcomes.append({"value": plain(eval(call, namespace))})
             except MemoryError:
-                outcome["error"] = "MemoryError: the memory limit was reached"
+                outcomes.append({"error": "MemoryError: the memory limit was reached"})
             except RecursionError:
-                outcome["error"] = "RecursionError: maximum recursion depth exceeded"
+                outcomes.append({"error": "RecursionError: maximum recursion depth exceeded"})
             except BaseException as exc:
-                outcome["error"] = f"{type(exc).__name__}: {exc}"
-            cases.append(outcome)
-    return {"status": "ran", "cases": cases, "printed": printed.getvalue()[:PRINT_LIMIT]}
+                outcomes.append({"error": error_text(exc)})
+    return {"status": "ran", "cases": outcomes, "printed": printed.getvalue()[:PRINT_LIMIT]}
 
 
-def run_sql(task):
+def run_sql(task: dict[str, Any]) -> dict[str, Any]:
     import sqlite3
     import time
 
-    conn = sqlite3.connect(":memory:")
-    conn.executescript(task["setup"])
-    expected = conn.execute(task["reference"]).fetchall()
-    conn.execute("PRAGMA query_only = 1")
-    deadline = time.monotonic() + task["time_limit"]
-    conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
+    if task["translate"]:
+        import sql_dialect  # type: ignore[import-not-found]  # /runner/sql_dialect.py
+
+        try:
+            query = sql_dialect.to_sqlite(task["query"])
+        except sql_dialect.TranslationError as exc:
+            return {"status": "error", "error": str(exc)[:TEXT_LIMIT]}
+        except RecursionError:
+            return {"status": "error", "error": "the query is nested too deeply to read"}
+        except Exception as exc:  # sqlglot raises many kinds; each is a failed translation, not a crash
+            return {"status": "error", "error": f"could not translate the query: {error_text(exc)}"}
+    else:
+        query = task["query"]
     allowed = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
 
-    def authorise(action, *_):
+    def authorise(action: int, *_: object) -> int:
         return sqlite3.SQLITE_OK if action in allowed else sqlite3.SQLITE_DENY
 
-    conn.set_authorizer(authorise)
-    try:
-        cursor = conn.execute(task["query"])
-        rows = cursor.fetchmany(task["row_cap"] + 1)
-    except sqlite3.DatabaseError as exc:
-        message = str(exc)
-        if "interrupted" in message:
-            return {"status": "timeout", "error": "the query ran past its time limit"}
-        if "not authorized" in message:
-            message = "only reading queries are allowed (no writes, ATTACH, PRAGMA or extensions)"
-        return {"status": "error", "error": message}
-    capped = len(rows) > task["row_cap"]
-    return {
-        "status": "ran",
-        "rows": [list(r) for r in rows[: task["row_cap"]]],
-        "expected": [list(r) for r in expected],
-        "capped": capped,
-    }
+    results: list[dict[str, Any]] = []
+    for setup in task["setups"]:
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(setup)
+        conn.execute("PRAGMA query_only = 1")
+        deadline = time.monotonic() + task["time_limit"]
+
+        def past_deadline(end: float = deadline) -> int:
+            return 1 if time.monotonic() > end else 0
+
+        conn.set_progress_handler(past_deadline, 10_000)
+        conn.set_authorizer(authorise)
+        try:
+            rows = conn.execute(query).fetchmany(task["row_cap"] + 1)
+        except sqlite3.DatabaseError as exc:
+            message = str(exc)
+            if "interrupted" in message:
+                return {"status": "timeout", "error": "the query ran past its time limit"}
+            if "not authorized" in message:
+                message = "only reading queries are allowed (no writes, ATTACH, PRAGMA or extensions)"
+            return {"status": "error", "error": message[:TEXT_LIMIT]}
+        except (sqlite3.Warning, sqlite3.ProgrammingError) as exc:
+            return {"status": "error", "error": str(exc)[:TEXT_LIMIT]}
+        finally:
+            conn.close()
+        capped = len(rows) > task["row_cap"]
+        results.append({"rows": [[cell.hex() if type(cell) is bytes else cell for cell in row]
+                                 for row in rows[: task["row_cap"]]], "capped": capped})  # fmt: skip
+    return {"status": "ran", "results": results}
 
 
-def main():
-    task = json.loads(sys.stdin.read())
-    nonce = task.pop("nonce")
-    # Opened before the audit hook, outside the sandbox folder: the candidate cannot fill or replace it.
-    out = open(task.pop("result_path"), "w")  # noqa: SIM115
+def main() -> None:
+    sys.path.insert(0, "/runner")  # -I leaves the script's folder off the path
+    task = json.loads(sys.stdin.buffer.read())
     limit(task["limits"])
-    drop_network()
-    os.chdir(task["tmp"])
-    install_hook(task["tmp"])
+    for name in PRELOADED:
+        __import__(name)
+    if task["mode"] == "sql" and task["translate"]:
+        import sql_dialect  # noqa: F401  (loaded before the filter, like the modules above)
+    add_running_filter()
+    # The reply goes to a private copy of stdout; fd 1 and 2 become the read end of stdin, so candidate
+    # code that writes to them directly gets an error instead of mixing into the reply.
+    reply = os.fdopen(os.dup(1), "w")
+    os.dup2(0, 1)
+    os.dup2(0, 2)
+    install_hook()
     try:
-        result = run_sql(task) if task["mode"] == "sql" else run_python(task, {"__name__": "answer"})
+        result = run_sql(task) if task["mode"] == "sql" else run_python(task)
     except MemoryError:
         result = {"status": "limit", "error": "the memory limit was reached"}
-    out.write(nonce + json.dumps(result, default=repr) + "\n")
-    out.flush()
+    try:
+        text = json.dumps(result)
+    except (TypeError, ValueError, RecursionError) as exc:
+        text = json.dumps({"status": "error", "error": f"the result could not be sent back: {error_text(exc)}"})
+    reply.write("\n" + text + "\n")
+    reply.flush()
 
 
 if __name__ == "__main__":

@@ -1,62 +1,104 @@
-"""Find the code in an answer that may mix prose and code."""
+"""Find the code in one reply that may mix prose and code.
+
+Replies are hostile input, so everything here runs in time linear in their length: each pattern is
+anchored at a line start and cannot run past its line, and every search resumes where the last ended
+(unclosed fences or pages of blank lines cost no more than ordinary text).
+"""
 
 from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"```[ \t]*(\w+)?[^\n]*\n(.*?)```", re.DOTALL)
-_SQL_START = re.compile(
-    r"^\s*(?:with|select|insert|update|delete|drop|create|alter|attach|detach|pragma|replace|vacuum)\b",
+_FENCE_LINE = re.compile(r"^[ \t]*```([^\n]*)$", re.MULTILINE)
+_LEADING_WORD = re.compile(r"[ \t]*([A-Za-z]+)")
+_SQL_LINE = re.compile(
+    r"^[ \t]*(?:with|select|insert|update|delete|drop|create|alter|attach|detach|pragma|replace|vacuum)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_PY_START = re.compile(r"^(?:def|class|import|from)\b", re.MULTILINE)
+_PY_LINE = re.compile(r"^(?:def|class|import|from)\b", re.MULTILINE)
+_PROSE_LINE = re.compile(r"^[A-Z][a-z]+\b", re.MULTILINE)
+_PROSE_SENTENCE = re.compile(r"^[A-Z][a-z]+\b[^\n]*[.?!][ \t\r]*$", re.MULTILINE)
 
 
-def _fenced(answer: str, language: str) -> str | None:
-    found = [(m.group(1) or "").lower() for m in _FENCE.finditer(answer)]
-    bodies = [m.group(2) for m in _FENCE.finditer(answer)]
-    if not bodies:
+def _fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """(tag, body) of each ``` block; a fence left open runs to the end of the reply."""
+    blocks: list[tuple[str, str]] = []
+    opening: re.Match[str] | None = None
+    for fence in _FENCE_LINE.finditer(text):
+        rest = fence.group(1).strip()
+        if opening is None:
+            if len(rest) >= 3 and rest.endswith("```"):  # ```...``` on one line
+                blocks.append(("", rest[:-3]))
+                continue
+            opening = fence
+        else:
+            word = _LEADING_WORD.match(opening.group(1))
+            blocks.append((word.group(1).lower() if word else "", text[opening.end() + 1 : fence.start()]))
+            opening = None
+    if opening is not None:
+        word = _LEADING_WORD.match(opening.group(1))
+        blocks.append((word.group(1).lower() if word else "", text[opening.end() + 1 :]))
+    return blocks
+
+
+def _fenced(text: str, language: str) -> str | None:
+    if "```" not in text:
         return None
-    tagged = [
-        b for tag, b in zip(found, bodies, strict=True) if tag in (language, "py" if language == "python" else "")
-    ]
-    # The last block is the latest revision when an answer and its follow-ups are combined.
-    return (tagged or bodies)[-1].strip()
+    blocks = [(tag, body) for tag, body in _fenced_blocks(text) if body.strip()]
+    if not blocks:
+        return None
+    aliases = {language, "py"} if language == "python" else {language}
+    tagged = [body for tag, body in blocks if tag in aliases or tag == ""]
+    # The last block is the latest revision when a reply holds several.
+    return (tagged or [body for _, body in blocks])[-1].strip()
 
 
-def extract_sql(answer: str) -> str | None:
-    """The last complete statement: an answer and its follow-ups may hold several revisions."""
-    fenced = _fenced(answer, "sql")
+def _after_blank_line(text: str, line_start: int) -> bool:
+    """Whether the line before the one starting at `line_start` is blank."""
+    if line_start < 2:
+        return False
+    previous_start = text.rfind("\n", 0, line_start - 1) + 1
+    return not text[previous_start : line_start - 1].strip()
+
+
+def extract_sql(text: str) -> str | None:
+    """The last complete statement in one reply, or None when it holds none."""
+    fenced = _fenced(text, "sql")
     if fenced:
         return fenced
-    statements: list[tuple[int, int, str]] = []
-    for match in _SQL_START.finditer(answer):
-        if statements and match.start() < statements[-1][1]:
-            continue  # a SELECT inside a CTE or subquery of the statement already found
-        text = answer[match.start() :]
-        end = text.find(";")
-        statement = text[: end + 1] if end >= 0 else text
-        # Prose after the query (a blank line and then sentences) is not part of it.
-        statement = re.split(r"\n\s*\n(?=[A-Z][a-z])", statement)[0]
-        statements.append((match.start(), match.start() + len(statement), statement))
-    if not statements:
-        return None
-    return statements[-1][2].strip().rstrip(";").strip() or None
+    last: str | None = None
+    end = 0
+    semicolon = -1  # the next ';' at or after the current statement, found again only once passed
+    for start in _SQL_LINE.finditer(text):
+        if start.start() < end:
+            continue  # a SELECT inside a CTE or subquery of the statement already taken
+        if semicolon < start.start() and semicolon != len(text):
+            found = text.find(";", start.start())
+            semicolon = found if found >= 0 else len(text)
+        end = semicolon
+        # Prose after a blank line is not part of the query.
+        for prose in _PROSE_LINE.finditer(text, start.end(), end):
+            if _after_blank_line(text, prose.start()):
+                end = prose.start()
+                break
+        last = text[start.start() : end].strip() or last
+        if end == semicolon:
+            end += 1
+    return last
 
 
-def extract_python(answer: str) -> str | None:
-    fenced = _fenced(answer, "python")
+def extract_python(text: str) -> str | None:
+    """The code in one reply: a fenced block, or the lines from the first def/class/import on."""
+    fenced = _fenced(text, "python")
     if fenced:
         return fenced
-    starts = list(_PY_START.finditer(answer))
-    if not starts:
+    start = _PY_LINE.search(text)
+    if start is None:
         return None
-    lines = answer[starts[0].start() :].splitlines()
-    code: list[str] = []
-    for line in lines:
-        # Stop at prose: an unindented line that is not code-like ends the code.
-        unindented = bool(line) and not line[0].isspace() and not line.startswith(("@", "#"))
-        if code and unindented and not _PY_START.match(line) and re.match(r"^[A-Z][a-z]+\b.*[.?!]$", line):
-            break
-        code.append(line)
-    return "\n".join(code).strip() or None
+    # An unindented sentence after the code ends it.
+    first_line_end = text.find("\n", start.start())
+    if first_line_end < 0:
+        return text[start.start() :].strip() or None
+    prose = _PROSE_SENTENCE.search(text, first_line_end + 1)
+    end = prose.start() if prose else len(text)
+    return text[start.start() : end].strip() or None

@@ -1,6 +1,12 @@
-"""Translate PostgreSQL and MySQL habits into SQLite with sqlglot, plus the date arithmetic it lacks."""
+"""Translate PostgreSQL, MySQL and BigQuery habits into SQLite with sqlglot, plus the date arithmetic it lacks.
+
+This runs inside the sandboxed child, never in the app: a query that makes the parser recurse without
+end or run for long fails there. It imports nothing from the project.
+"""
 
 from __future__ import annotations
+
+import re
 
 import sqlglot
 from sqlglot import exp
@@ -15,6 +21,17 @@ TRUNC_FORMATS = {
     "MONTH": "%Y-%m-01 00:00:00",
     "YEAR": "%Y-01-01 00:00:00",
 }
+
+
+EXTRACT_FORMATS = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d", "HOUR": "%H", "MINUTE": "%M", "SECOND": "%S",
+                   "DOW": "%w", "DAYOFWEEK": "%w", "DOY": "%j", "DAYOFYEAR": "%j"}  # fmt: skip
+# Functions or forms only one dialect has: the query is read as that dialect first.
+_BIGQUERY = re.compile(
+    r"\b(?:TIMESTAMP_DIFF|DATETIME_DIFF|DATE_DIFF|TIMESTAMP_TRUNC|DATETIME_TRUNC|SAFE_DIVIDE|COUNTIF|TIMESTAMP_ADD"
+    r"|TIMESTAMP_SUB)[ \t\n]*\(|\bDATE_TRUNC[ \t\n]*\([^'\"()]*,[ \t\n]*(?:DAY|WEEK|MONTH|QUARTER|YEAR|HOUR)\b",
+    re.IGNORECASE,
+)
+_MYSQL = re.compile(r"`|\b(?:DATE_FORMAT|TIMESTAMPDIFF|DATE_ADD|DATE_SUB|IFNULL|STR_TO_DATE)[ \t\n]*\(", re.IGNORECASE)
 
 
 class TranslationError(Exception):
@@ -43,9 +60,16 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         amount, unit = _interval_parts(interval)
         sign = "-" if isinstance(node, exp.Sub) else "+"
         return _call("DATETIME", node.this, exp.Literal.string(f"{sign}{amount} {unit.lower()}s"))
-    if isinstance(node, exp.Extract) and node.this.name.upper() == "EPOCH" and isinstance(node.expression, exp.Sub):
-        diff = node.expression
-        return _seconds_between(diff.this, diff.expression)
+    if isinstance(node, exp.Extract):
+        unit = node.this.name.upper()
+        inner = node.expression
+        while isinstance(inner, exp.Paren):  # EXTRACT(EPOCH FROM (logout_at - login_at))
+            inner = inner.this
+        if unit == "EPOCH" and isinstance(inner, exp.Sub):
+            return _seconds_between(inner.this, inner.expression)
+        if unit in EXTRACT_FORMATS:
+            strftime = _call("STRFTIME", exp.Literal.string(EXTRACT_FORMATS[unit]), node.expression)
+            return exp.Cast(this=strftime, to=exp.DataType.build("INTEGER"))
     if (
         isinstance(node, exp.TimestampDiff)
         and isinstance(node.this, exp.Column)
@@ -54,15 +78,20 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         # MySQL's TIMESTAMPDIFF(unit, start, end) read by the PostgreSQL parser: the parts are shifted.
         factor = SECONDS[node.this.name.upper().rstrip("S")]
         later = exp.column(node.args["unit"].name.lower())
-        return exp.Div(this=_seconds_between(later, node.expression), expression=exp.Literal.number(factor))
+        return _whole_units(_seconds_between(later, node.expression), factor)
+    if isinstance(node, exp.DateDiff) and _unit(node.args.get("unit")) == "DAY":
+        # MySQL's DATEDIFF and BigQuery's DATE_DIFF count calendar days, ignoring the time of day.
+        days = exp.Sub(this=_call("JULIANDAY", _call("DATE", node.this)),
+                       expression=_call("JULIANDAY", _call("DATE", node.expression)))  # fmt: skip
+        return exp.Cast(this=days, to=exp.DataType.build("INTEGER"))
     if isinstance(node, (exp.TimestampDiff, exp.DateDiff)) and _unit(node.args.get("unit")) in SECONDS:
         seconds = _seconds_between(node.this, node.expression)
-        return exp.Div(this=seconds, expression=exp.Literal.number(SECONDS[_unit(node.args.get("unit"))]))
+        return _whole_units(seconds, SECONDS[_unit(node.args.get("unit"))])
     if isinstance(node, exp.Anonymous) and str(node.this).upper() == "TIMESTAMPDIFF" and len(node.expressions) == 3:
         unit, earlier, later = node.expressions
         if unit.name.upper().rstrip("S") in SECONDS:
             factor = SECONDS[unit.name.upper().rstrip("S")]
-            return exp.Div(this=_seconds_between(later, earlier), expression=exp.Literal.number(factor))
+            return _whole_units(_seconds_between(later, earlier), factor)
     return node
 
 
@@ -74,21 +103,37 @@ def _interval_parts(interval: exp.Interval) -> tuple[str, str]:
 
 
 def _seconds_between(later: exp.Expression, earlier: exp.Expression) -> exp.Expression:
+    """Seconds as a number, rounded to milliseconds: Julian days carry float noise in the last digits."""
     days = exp.Sub(this=_call("JULIANDAY", later), expression=_call("JULIANDAY", earlier))
-    return exp.Paren(this=exp.Mul(this=exp.Paren(this=days), expression=exp.Literal.number(86400)))
+    seconds = exp.Mul(this=exp.Paren(this=days), expression=exp.Literal.number(86400))
+    return _call("ROUND", seconds, exp.Literal.number(3))
+
+
+def _whole_units(seconds: exp.Expression, factor: int) -> exp.Expression:
+    """TIMESTAMPDIFF and TIMESTAMP_DIFF count whole units, truncating toward zero."""
+    return exp.Cast(this=exp.Div(this=seconds, expression=exp.Literal.number(factor)),
+                    to=exp.DataType.build("INTEGER"))  # fmt: skip
 
 
 def to_sqlite(query: str) -> str:
-    """Parse as PostgreSQL, then MySQL, and write SQLite; SQLite's own syntax passes through."""
+    """Parse as PostgreSQL, then MySQL, and write SQLite; SQLite's own syntax passes through.
+
+    A query using something only BigQuery or only MySQL has is read as that dialect first.
+    """
     last: Exception | None = None
-    for dialect in ("postgres", "mysql", "sqlite"):
+    dialects = ["postgres", "mysql", "sqlite"]
+    if _BIGQUERY.search(query):
+        dialects.insert(0, "bigquery")
+    elif _MYSQL.search(query):
+        dialects = ["mysql", "postgres", "sqlite"]
+    for dialect in dialects:
         try:
             trees = sqlglot.parse(query, read=dialect)
         except ParseError as exc:
             last = exc
             continue
-        trees = [t for t in trees if t is not None]
-        if len(trees) != 1:
+        statements = [t for t in trees if t is not None]
+        if len(statements) != 1:
             raise TranslationError("give exactly one query")
-        return trees[0].transform(_rewrite).sql(dialect="sqlite")
+        return statements[0].transform(_rewrite).sql(dialect="sqlite")
     raise TranslationError(f"could not parse the query: {str(last).splitlines()[0] if last else 'unknown error'}")

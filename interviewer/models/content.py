@@ -188,6 +188,12 @@ class SqlExecution(ContentModel):
     setup: str = Field(min_length=1, description="SQLite statements that create and fill the fixture tables.")
     reference: str = Field(min_length=1, description="A correct query; its result is the expected result.")
     ordered: bool = Field(default=False, description="Whether row order matters (the question asks for one).")
+    hidden_setup: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A second dataset the query also runs on, never shown, so a query that returns a learned "
+        "result fails.",
+    )
 
 
 class PythonCase(ContentModel):

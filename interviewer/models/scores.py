@@ -33,7 +33,7 @@ class RunResult(BaseModel):
     """What happened when the answer was run: the facts behind a 'correct result' criterion."""
 
     kind: Literal["sql", "python"]
-    status: Literal["passed", "failed", "error", "no_code", "timeout", "limit"]
+    status: Literal["passed", "failed", "error", "no_code", "timeout", "limit", "unavailable"]
     summary: str = Field(description="One line, like a test runner's.")
     passed: int = 0
     total: int = 0
