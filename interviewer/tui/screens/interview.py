@@ -49,8 +49,8 @@ class PersonaPicker(ModalScreen[str | None]):
         yield Vertical(OptionList(*options, id="personas"), id="picker")
 
     def on_mount(self) -> None:
-        current = [pid for pid, _ in self.personas].index(self.current) if self.current in dict(self.personas) else 0
-        self.query_one(OptionList).highlighted = current
+        ids = [pid for pid, _ in self.personas]
+        self.query_one(OptionList).highlighted = ids.index(self.current) if self.current in ids else 0
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
