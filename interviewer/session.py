@@ -80,7 +80,6 @@ class SessionStatus:
     follow_up_budget: int
     elapsed_seconds: float
     time_limit_minutes: float | None
-    persona_id: str
     persona_name: str
     backend: str
     tokens: int
@@ -322,7 +321,6 @@ class InterviewSession:
             follow_up_budget=persona.follow_up_budget,
             elapsed_seconds=elapsed_seconds,
             time_limit_minutes=question.time_limit_minutes if question else None,
-            persona_id=persona.id,
             persona_name=persona.name,
             backend=self.brain.backend.label,
             tokens=usage.prompt_tokens + usage.completion_tokens,
