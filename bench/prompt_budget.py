@@ -20,7 +20,7 @@ from interviewer.store import TranscriptStore
 from interviewer.tokens import count_messages
 from tests.factories import make_library
 from tests.fakes.openai_server import FakeOpenAIServer, Reply
-from tests.llm_helpers import is_judge, judge_json, target_for
+from tests.llm_helpers import is_judge, is_lead_in, judge_json, target_for
 
 QUESTIONS = 12
 BUDGET = 3000
@@ -38,9 +38,8 @@ async def interview(server: FakeOpenAIServer, tmp: Path) -> list[int]:
         if is_judge(request):
             question = next(q for q in questions if q.prompt in request["messages"][1]["content"])
             return Reply(judge_json(question, ANSWER, level=2))
-        last = request["messages"][-1]["content"]
-        if "scripted question" in last:
-            return Reply("Next. " + last.split("Keep its meaning and all its parts:\n", 1)[1])
+        if is_lead_in(request):
+            return Reply("Next.")
         return Reply("Why would that be the right call here?")
 
     server.handler = handler

@@ -7,6 +7,7 @@ apart get exactly the same levels. Such a judgement is flagged and the offline s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -20,13 +21,14 @@ FAR_APART = 2.0  # offline overalls this far apart (on 1-5) mean the answers are
 class ValidityGate:
     """Remembers the judgements of one interview (or batch), to spot levels that do not depend on the answer."""
 
-    seen: list[tuple[tuple[int, ...], float]] = field(default_factory=list)  # (judge levels, offline overall)
+    # For each set of levels given to two or more answers: the lowest and highest rule-based overall among them.
+    spread: dict[tuple[int, ...], tuple[float, float]] = field(default_factory=dict)
+    # Levels given once so far: how to score that answer by rule, if a second answer gets the same levels.
+    first_seen: dict[tuple[int, ...], Callable[[], float]] = field(default_factory=dict)
 
-    def check(self, judged: AnswerScore, offline: AnswerScore) -> str | None:
-        """Why the judgement cannot be used, or None when it can."""
+    def check(self, judged: AnswerScore, offline_overall: Callable[[], float]) -> str | None:
+        """Why the judgement cannot be used, or None when it can. `offline_overall` scores the same answer by rule."""
         levels = tuple(c.level for c in judged.criteria)
-        earlier = list(self.seen)
-        self.seen.append((levels, offline.overall))
         kept = sum(len(c.evidence) for c in judged.criteria)
         given = kept + sum(c.evidence_dropped for c in judged.criteria)
         if kept == 0 and given > 0:
@@ -35,9 +37,17 @@ class ValidityGate:
             return "the judge quoted nothing from the answer to support its levels"
         if _is_ladder(levels):
             return f"the levels step through the criteria in order ({'-'.join(map(str, levels))})"
-        for other_levels, other_overall in earlier:
-            if other_levels == levels and abs(other_overall - offline.overall) >= FAR_APART:
-                return "the judge gave the same levels to a very different answer"
+        if levels not in self.spread and levels not in self.first_seen:
+            self.first_seen[levels] = offline_overall
+            return None
+        if levels in self.first_seen:
+            first = self.first_seen.pop(levels)()
+            self.spread[levels] = (first, first)
+        overall = offline_overall()
+        low, high = self.spread[levels]
+        self.spread[levels] = (min(low, overall), max(high, overall))
+        if max(overall - low, high - overall) >= FAR_APART:
+            return "the judge gave the same levels to a very different answer"
         return None
 
 
