@@ -276,7 +276,7 @@ class InterviewSession:
                 yield event
 
     def cancel(self) -> bool:
-        """Stop the turn in flight, closing the brain's stream; what is on disk stays. Whether one was running."""
+        """Stop the turn in flight, closing the brain's stream; what is on disk stays. True if one was running."""
         task = self._turn_task
         if task is None or task.done():
             return False
