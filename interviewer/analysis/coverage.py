@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 
+from interviewer.analysis.metrics import is_contrasted
 from interviewer.analysis.segments import Segment, split_segments
 from interviewer.analysis.stems import stem
 from interviewer.models import Question
 
 Idea = tuple[tuple[str, ...], ...]  # the stemmed phrases of one rubric idea
 _WORD = re.compile(r"[A-Za-z0-9_]+")
+_COMPARISON = re.compile(
+    r"rather than|instead of|compared (?:to|with)|versus|vs\.?|over|alternatives?|in contrast", re.IGNORECASE
+)
 
 # A sentence this short, or one that is mostly commas, names an idea without saying anything about it.
 MIN_STATEMENT_WORDS = 4
@@ -39,15 +43,19 @@ def _names(segments: list[Segment], idea: Idea) -> bool:
     return False
 
 
-def probe_ideas(question: Question, probe_text: str) -> list[Idea]:
-    """The rubric ideas, from any criterion of the question, that the probe's words name."""
+def probe_ideas(question: Question, probe_text: str) -> list[tuple[Idea, bool]]:
+    """The rubric ideas, from any criterion of the question, that the probe's words name.
+
+    Each comes with whether it is the idea of a comparison ("rather than", "instead of"): a candidate
+    can make a comparison in many more ways than a rubric lists.
+    """
     probe = split_segments(probe_text)
-    ideas: list[Idea] = []
+    ideas: list[tuple[Idea, bool]] = []
     for criterion in question.criteria:
         for concept in criterion.signals.concepts:
             idea = tuple(tuple(_stems(phrase)) for phrase in concept)
-            if idea not in ideas and _names(probe, idea):
-                ideas.append(idea)
+            if all(idea != known for known, _ in ideas) and _names(probe, idea):
+                ideas.append((idea, any(_COMPARISON.fullmatch(phrase.strip()) for phrase in concept)))
     return ideas
 
 
@@ -61,4 +69,5 @@ def already_covered(question: Question, probe_text: str, thread_text: str) -> bo
     if not ideas:
         return False
     statements = [s for s in split_segments(thread_text) if _is_statement(s)]
-    return all(_names(statements, idea) for idea in ideas)
+    compared = any(is_contrasted(s.text) for s in statements)
+    return all((comparison and compared) or _names(statements, idea) for idea, comparison in ideas)

@@ -133,6 +133,10 @@ COMPARED = (
     "I put DAU at the top rather than MAU because the product is used daily. "
     "Watch time goes instead of views because views reward clickbait."
 )
+TERSE_COMPARED = (
+    "- DAU (not MAU): daily habit product; MAU hides churn inside the month.\n"
+    "- Engaged minutes per DAU (not pageviews): pageviews reward clickbait."
+)
 FAILED_RUN = RunResult(kind="sql", status="failed", summary="differs", follow_up="It returns 3. Why?")
 PASSED_PY = RunResult(kind="python", status="passed", summary="4/4 tests passed")
 
@@ -177,6 +181,14 @@ def follow_up_cases(builtin_library) -> list[tuple[str, Question, QuestionState,
             "a probe asking for a comparison the candidate made is passed over",
             dashboard,
             state_for(dashboard, COMPARED),
+            score(dashboard, {"objective-first": 1, "metric-justification": 4, "guardrails": 4}),
+            set(),
+            lambda plan: plan.probe_text == objective_probes[1],
+        ),
+        (
+            "a terse comparison covers a probe asking for one",
+            dashboard,
+            state_for(dashboard, TERSE_COMPARED),
             score(dashboard, {"objective-first": 1, "metric-justification": 4, "guardrails": 4}),
             set(),
             lambda plan: plan.probe_text == objective_probes[1],
@@ -245,6 +257,7 @@ CASE_NAMES = [
     "a metric of the question named without a reason is probed",
     "a metric justified earlier in the thread is not probed again",
     "a probe asking for a comparison the candidate made is passed over",
+    "a terse comparison covers a probe asking for one",
     "a probe text asked for an earlier question is never asked again",
     "all levels tie: the heaviest criterion's first probe",
     "the budget is spent",
