@@ -509,3 +509,22 @@ async def test_compare_builds_one_view_per_transcript_not_a_widget_per_paragraph
         # A widget per Markdown block is what made Compare take seconds on real transcripts.
         assert len(list(app.screen.walk_children())) < 20
         assert all("Score:" in plain(view) for view in app.screen.query(".transcript-view"))
+
+
+async def test_an_interview_open_in_another_window_is_refused_with_a_notice(small_library, tmp_path):
+    from interviewer.store import TranscriptStore
+
+    ctx = make_context(small_library, tmp_path)
+    session = ctx.interviews.start("test-round")
+    async for _ in session.open():
+        pass
+    ctx.store.release(session.transcript.id)
+    other_window = TranscriptStore(ctx.store.root)
+    other_window.claim(other_window.load(session.transcript.id))
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.click(f"#r-{session.transcript.id}")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("another window" in str(n.message) for n in app._notifications)

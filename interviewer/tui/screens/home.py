@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,6 +12,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Select, Static
 
+from interviewer.content import UnknownIdError
+from interviewer.session import InterviewSession, SessionError
+from interviewer.store import TranscriptError
 from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal
 
@@ -71,8 +75,7 @@ class HomeScreen(Screen[None]):
     def action_start(self) -> None:
         round_id = str(self.query_one("#round", Select).value)
         persona = str(self.query_one("#persona", Select).value)
-        session = self.ctx.interviews.start(round_id, None if persona == ROUND_DEFAULT else persona)
-        self.app.open_interview(session)  # type: ignore[attr-defined]
+        self._open(lambda: self.ctx.interviews.start(round_id, None if persona == ROUND_DEFAULT else persona))
 
     @on(Button.Pressed, "#review")
     def action_review(self) -> None:
@@ -83,5 +86,13 @@ class HomeScreen(Screen[None]):
     @on(ListView.Selected, "#resume")
     def resume(self, event: ListView.Selected) -> None:
         transcript_id = (event.item.id or "")[2:]
-        session = self.ctx.interviews.resume(transcript_id)
+        self._open(lambda: self.ctx.interviews.resume(transcript_id))
+
+    def _open(self, build: Callable[[], InterviewSession]) -> None:
+        """An interview that cannot be opened (held by another window, unreadable, missing content) is a notice."""
+        try:
+            session = build()
+        except (TranscriptError, SessionError, UnknownIdError) as exc:
+            self.notify(str(exc).strip("'\""), severity="error", timeout=8)
+            return
         self.app.open_interview(session)  # type: ignore[attr-defined]
