@@ -50,13 +50,15 @@ def model_file() -> Path:
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/models", timeout=2) as response:  # loopback only
-            return response.status == 200
+            status: int = response.status
+            return status == 200
     except (urllib.error.URLError, OSError):
         return False
 

@@ -223,3 +223,23 @@ def test_an_offline_run_reports_no_model_fallbacks(tmp_path, capsys):
     answers.write_text("We tracked DAU because it is daily.\n---\n/end\n")
     assert main(["run", "--round", "ds-round-1", "--answers", str(answers), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["fallbacks"] is None
+
+
+def test_doctor_sends_what_the_app_sends_and_reports_what_it_adapted(tmp_path, capsys):
+    from tests.fakes.openai_server import PROFILES, FakeOpenAIServer
+
+    server = FakeOpenAIServer(profile=PROFILES["openai-reasoning"]).start()
+    try:
+        server.handler = lambda request: Reply('{"ready": true}')
+        assert main([*model_args(server), "doctor"]) == 0
+        out = capsys.readouterr().out
+        assert "requests adapted: max_completion_tokens instead of max_tokens, no temperature" in out
+        assert "json_object without schema" in out
+        requests = server.chat_requests()
+        streamed = next(r for r in requests if r.get("stream"))
+        assert streamed["stream_options"] == {"include_usage": True}
+        schema_probe = next(r for r in requests if (r.get("response_format") or {}).get("type") == "json_schema")
+        assert schema_probe["response_format"]["json_schema"]["strict"] is True
+        assert "max_completion_tokens" in schema_probe and "temperature" not in schema_probe
+    finally:
+        server.stop()

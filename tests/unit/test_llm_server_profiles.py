@@ -176,3 +176,20 @@ def _thread(library):
 
     question = library.questions["q1"]
     return AnswerThread.single(question.prompt, "We tracked DAU because the product is used daily.")
+
+
+async def test_a_server_that_streams_no_usage_gets_estimated_counts_marked_approximate(
+    builtin_library, store, tmp_path
+):
+    server = FakeOpenAIServer(profile=PROFILES["lm-studio"]).start()
+    try:
+        server.handler = Script(lookup(builtin_library), level=None)
+        brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
+        session = InterviewSession.create(builtin_library, ROUND, "strict", brain, store)
+        async for _ in session.open():
+            pass
+        usage = session.transcript.usage
+        assert usage.calls == 1 and usage.approximate
+        assert usage.prompt_tokens > 50 and usage.completion_tokens > 0  # estimated from the prompt and reply
+    finally:
+        server.stop()
