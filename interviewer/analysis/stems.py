@@ -23,6 +23,16 @@ _SHORTHAND = {
     "dup": "duplic",
     "config": "configur",
     "vs": "versus",
+    "val": "valid",
+    "eval": "evalu",
+    "hyperparam": "hyperparameter",
+    "param": "parameter",
+    "approx": "approxim",
+    "info": "inform",
+    "mem": "memory",
+    "env": "environ",
+    "k8s": "kubernet",
+    "repo": "repository",
 }
 
 

@@ -207,6 +207,14 @@ def lint(library: Library) -> list[Problem]:
     return problems
 
 
+# Words that make a phrase longer without making it more specific: "out of memory" says no more than "memory".
+_FILLER = frozenset({"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "out", "by", "with", "at", "per"})
+
+
+def _specific_words(phrase: tuple[str, ...]) -> int:
+    return sum(1 for word in phrase if len(word) > 1 and word not in _FILLER and word.isalnum())
+
+
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return any(words[i : i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1))
 
@@ -216,7 +224,8 @@ def _shared_ideas(library: Library) -> list[Problem]:
 
     Such a criterion marks an answer down for not covering the next question's topic, and the next
     question then rewards the same idea again. A phrase of two or more words from an idea that appears in
-    another question's topic, and not in this question's own topic or prompt, is taken as that overlap.
+    another question's topic, and not in this question's own topic or prompt, is taken as that overlap; a
+    single specific word ("a/b test", "out of memory") is shared vocabulary, not a topic.
     """
     problems: list[Problem] = []
     for round_ in library.rounds.values():
@@ -232,7 +241,7 @@ def _shared_ideas(library: Library) -> list[Problem]:
                         shared = [
                             p
                             for p in idea
-                            if len(phrase_stems(p)) >= 2
+                            if _specific_words(phrase_stems(p)) >= 2
                             and _contains(topics[other.id], phrase_stems(p))
                             and not _contains(own, phrase_stems(p))
                         ]

@@ -177,10 +177,8 @@ def _term_words(segment: Segment, spans: list[tuple[int, int]]) -> int:
     return words
 
 
-def _says_something(segment: Segment, term_words: int, code: bool, has_pattern_hit: bool) -> bool:
+def _says_something(segment: Segment, term_words: int) -> bool:
     """Whether a sentence that names an idea also explains it, contrasts it, or gives a specific."""
-    if code and has_pattern_hit:
-        return True
     if _is_term_list(segment) or segment.words < MIN_EVIDENCE_WORDS:
         return False
     if segment.words - term_words < MIN_OTHER_WORDS:
@@ -332,11 +330,15 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
                 if ideas[k].label not in findings.hits:
                     findings.hits[ideas[k].label] = IdeaHit(ideas[k].label, segment, hits[n][(c, k)][0])
             pattern_hit = any(ideas[k].pattern is not None for k in numbers)
-            if _says_something(segment, term_words[n], code, pattern_hit):
+            if code and pattern_hit:
+                # A line of code shows the constructs it contains, not the ideas its keywords happen to name.
+                findings.evidence.append(segment)
+                findings.explained.update(ideas[k].label for k in numbers if ideas[k].pattern is not None)
+                findings.concrete = True
+            elif _says_something(segment, term_words[n]):
                 findings.evidence.append(segment)
                 findings.explained.update(ideas[k].label for k in numbers)
-                if (code and pattern_hit) or CONCRETE.search(segment.text):
-                    findings.concrete = True
+                findings.concrete = findings.concrete or CONCRETE.search(segment.text) is not None
         findings.missing = [idea.label for idea in ideas if idea.label not in findings.hits]
         any_hit = any_hit or bool(findings.hits)
         level = _level(criterion, findings)

@@ -134,7 +134,7 @@ def test_check_reports_missing_levels_probes_and_duplicates(tmp_path, capsys):
     question = folder / "ds1-dashboard-metrics.yaml"
     text = question.read_text()
     text = text.replace(
-        "      5: Derives the metrics from the objective and says how they would change if the objective changed.\n", ""
+        "      5: Derives every metric from the objective and names the decision each one informs.\n", ""
     )
     question.write_text(text)
     write(folder / "copy.yaml", question.read_text())
