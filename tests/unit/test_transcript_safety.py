@@ -232,3 +232,11 @@ def test_a_read_only_home_is_one_line_naming_a_way_out(tmp_path, capsys, monkeyp
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "the file system is read-only" in err and "--transcripts DIR" in err
+
+
+def test_an_export_that_cannot_be_written_is_one_line(tmp_path, capsys):
+    _, transcript = _unfinished(tmp_path, capsys)
+    target = tmp_path / "missing-folder" / "out.md"
+    assert main(["export", transcript.id, "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"interviewer: {target}: No such file or directory\n"
