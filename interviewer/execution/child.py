@@ -21,11 +21,15 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 PRINT_LIMIT = 4000
 TEXT_LIMIT = 300
-# Modules an answer commonly uses that are native extensions: loaded now, while loading native code is
-# still possible, so that candidate code needs no new executable mappings.
+# Modules an answer commonly uses, several of them native extensions: loaded now, while loading native code
+# is still possible; once the running filter is in place no library can be mapped.
 PRELOADED = ("math", "cmath", "heapq", "bisect", "collections", "functools", "itertools", "json", "random",
              "statistics", "datetime", "decimal", "fractions", "array", "struct", "operator", "re", "string",
-             "typing", "dataclasses", "copy", "hashlib", "binascii", "unicodedata", "sqlite3", "zlib")  # fmt: skip
+             "typing", "dataclasses", "copy", "hashlib", "binascii", "unicodedata", "sqlite3", "zlib", "csv",
+             "pickle", "queue", "select", "textwrap", "enum", "contextlib", "io", "time",
+             # Not for answers: loaded so that an attack through them meets the kernel's refusal, which the
+             # hostile-answer tests check, rather than stopping at a failed import.
+             "socket", "subprocess", "mmap")  # fmt: skip
 
 
 class Refused(PermissionError):

@@ -75,7 +75,7 @@ def _command(seccomp_fd: int, with_sqlglot: bool) -> list[str]:
             command += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             command += ["--ro-bind", top, top]
-    if not prefix.startswith("/usr/"):
+    if prefix != "/usr" and not prefix.startswith("/usr/"):
         command += ["--ro-bind", prefix, prefix]
     command += ["--dir", "/runner"]
     for name in RUNNER_FILES:
