@@ -84,35 +84,42 @@ def _read_text(path: Path) -> str:
 
 
 def _check_shape(path: Path, text: str) -> None:
-    """Walk the parser's events (which needs no recursion) to bound nesting and alias expansion."""
+    """Walk the parser's events (which needs no recursion) to bound nesting and alias expansion.
+
+    Both are measured on the data the file expands to, so an alias counts as the whole node it names.
+    """
     loader = _LOADER(text)
-    # One [expanded node count, anchor] per open collection; anchors map to their expanded size.
+    # One [expanded node count, depth below, anchor] per open collection; anchors map to (count, depth).
     open_nodes: list[list[Any]] = []
-    anchors: dict[str, int] = {}
+    anchors: dict[str, tuple[int, int]] = {}
     try:
         while loader.check_event():
             event = loader.get_event()
-            line = event.start_mark.line + 1
             if isinstance(event, yaml.CollectionStartEvent):
-                if len(open_nodes) >= MAX_DEPTH:
-                    raise YamlSyntaxError(path, line, f"nested more than {MAX_DEPTH} levels deep")
-                open_nodes.append([1, event.anchor])
-                continue
-            if isinstance(event, yaml.CollectionEndEvent):
-                size, anchor = open_nodes.pop()
-            elif isinstance(event, yaml.ScalarEvent):
-                size, anchor = 1, event.anchor
-            elif isinstance(event, yaml.AliasEvent):
-                size, anchor = anchors.get(event.anchor, 1), None
+                open_nodes.append([1, 0, event.anchor])
+                size, depth = 0, len(open_nodes)
             else:
-                continue
-            if anchor is not None:
-                anchors[anchor] = size
-            total = size + (open_nodes[-1][0] if open_nodes else 0)
-            if total > MAX_NODES:
+                if isinstance(event, yaml.CollectionEndEvent):
+                    size, below, anchor = open_nodes.pop()
+                    depth = below + 1
+                elif isinstance(event, yaml.ScalarEvent):
+                    size, depth, anchor = 1, 1, event.anchor
+                elif isinstance(event, yaml.AliasEvent):
+                    (size, depth), anchor = anchors.get(event.anchor, (1, 1)), None
+                else:
+                    continue
+                if anchor is not None:
+                    anchors[anchor] = (size, depth)
+                if open_nodes:
+                    parent = open_nodes[-1]
+                    parent[0] += size
+                    parent[1] = max(parent[1], depth)
+                    size, depth = parent[0], len(open_nodes) + depth
+            line = event.start_mark.line + 1
+            if depth > MAX_DEPTH:
+                raise YamlSyntaxError(path, line, f"nested more than {MAX_DEPTH} levels deep")
+            if size > MAX_NODES:
                 raise YamlSyntaxError(path, line, f"aliases expand to more than {MAX_NODES} nodes")
-            if open_nodes:
-                open_nodes[-1][0] = total
     except yaml.YAMLError:
         return  # composing reports syntax errors with their line
     finally:

@@ -222,6 +222,12 @@ def test_deep_nesting_is_refused_without_recursion(tmp_path):
     assert "nested more than" in problem.message
 
 
+def test_nesting_built_from_aliases_counts_as_nesting(tmp_path):
+    chain = ", ".join(["&a0 [x]", *(f"&a{i} [*a{i - 1}]" for i in range(1, 100))])
+    _question_with(tmp_path, "expected: true", f"expected: [{chain}]")
+    assert "nested more than" in _only_problem(tmp_path).message
+
+
 def test_a_duplicate_key_names_file_line_and_field(tmp_path):
     path = copy_persona(tmp_path, **{"follow_up_budget: 3": "follow_up_budget: 3\nfollow_up_budget: 9"})
     line = [i for i, text in enumerate(path.read_text().splitlines(), 1) if "follow_up_budget" in text][1]
