@@ -165,7 +165,6 @@ class FakeOpenAIServer:
         self.queue: deque[Item] = deque()
         self.handler: Handler | None = None
         self.requests: list[dict[str, Any]] = []
-        self.reject_json_schema = False  # like llama.cpp's server: HTTP 500 on response_format json_schema
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -253,20 +252,6 @@ class FakeOpenAIServer:
         try:
             if self.latency:
                 await asyncio.sleep(self.latency)
-            response_format = request.get("response_format") or {}
-            if self.reject_json_schema and response_format.get("type") == "json_schema":
-                await self._json(
-                    writer,
-                    500,
-                    {
-                        "error": {
-                            "code": 500,
-                            "message": "Invalid response_format: json_schema is not supported",
-                            "type": "server_error",
-                        }
-                    },
-                )
-                return True
             refusal = profile_refusal(self.profile, request)
             item = refusal if refusal is not None else profile_reply(self.profile, request, self._next(request))
             return await self._respond(item, request, writer)

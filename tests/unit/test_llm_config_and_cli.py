@@ -11,7 +11,7 @@ from interviewer.cli import main
 from interviewer.llm.config import ConfigError, load_config, resolve_backend
 from interviewer.store import TranscriptStore
 from interviewer.tokens import count_tokens
-from tests.fakes.openai_server import Reply
+from tests.fakes.openai_server import PROFILES, Reply
 from tests.llm_helpers import API_KEY, Script
 
 CONFIG = """
@@ -167,7 +167,7 @@ def test_batch_scoring_works_offline(tmp_path, capsys):
 
 
 def test_doctor_reports_which_structured_mode_works(fake_server, capsys):
-    fake_server.reject_json_schema = True
+    fake_server.profile = PROFILES["llama.cpp"]
     fake_server.handler = lambda request: Reply('{"ready": true}')
     assert main([*model_args(fake_server), "doctor"]) == 0
     out = capsys.readouterr().out
@@ -226,7 +226,7 @@ def test_an_offline_run_reports_no_model_fallbacks(tmp_path, capsys):
 
 
 def test_doctor_sends_what_the_app_sends_and_reports_what_it_adapted(tmp_path, capsys):
-    from tests.fakes.openai_server import PROFILES, FakeOpenAIServer
+    from tests.fakes.openai_server import FakeOpenAIServer
 
     server = FakeOpenAIServer(profile=PROFILES["openai-reasoning"]).start()
     try:

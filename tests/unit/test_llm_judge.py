@@ -65,7 +65,7 @@ async def test_invented_quotes_are_dropped_and_counted(fake_server, tmp_path, qu
 
 
 async def test_a_server_that_rejects_json_schema_is_stepped_down_and_remembered(fake_server, tmp_path, question):
-    fake_server.reject_json_schema = True
+    fake_server.profile = PROFILES["llama.cpp"]
     fake_server.handler = lambda request: Reply(judge_json(question, ANSWER))
     brain = brain_for(fake_server, tmp_path)
     first = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
