@@ -537,9 +537,26 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import shlex
 
+    from interviewer.execution.sandbox import isolation
+
+    # Served beyond this machine, the answers that run are someone else's code: only with the sandbox.
+    if not _is_loopback(args.host) and not (state := isolation()).available:
+        print(f"interviewer: not serving on {args.host}: {state.description}; use --host 127.0.0.1", file=sys.stderr)
+        return EXIT_BAD_INPUT
     from textual_serve.server import Server
 
     # The browser session runs the same app as a child process of the server.

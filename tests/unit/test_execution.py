@@ -409,3 +409,38 @@ async def test_a_refused_run_leaves_the_judged_level_alone(python_question, stor
     answer = next(t for t in session.transcript.turns if t.kind == "answer")
     assert answer.score.run.status == "unavailable"
     assert all(c.source != "execution" for c in answer.score.criteria)
+
+
+def test_serve_refuses_a_non_loopback_host_without_the_sandbox(monkeypatch, capsys):
+    from interviewer.cli import _is_loopback, main
+
+    assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
+    assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.5") and not _is_loopback("example.com")
+    _unavailable(monkeypatch)
+    try:
+        assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
+    finally:
+        sandbox.isolation.cache_clear()
+    error = capsys.readouterr().err
+    assert error.strip() == (
+        "interviewer: not serving on 0.0.0.0: runs are refused: bubblewrap (bwrap) is not installed; "
+        "use --host 127.0.0.1"
+    )
+
+
+async def test_a_saved_query_that_breaks_the_parser_never_stops_a_resume(sql_question, store, brain):
+    library = code_library(sql_question)
+    session = InterviewSession.create(library, "code-round", None, brain, store)
+    async for _ in session.open():
+        pass
+    async for _ in session.submit("SELECT " + "(" * 3000 + "1" + ")" * 3000):
+        pass
+    answer = next(t for t in session.transcript.turns if t.kind == "answer")
+    assert answer.score.run.status in ("error", "unavailable")
+    store.release(session.transcript.id)
+    resumed = InterviewSession(store.load(session.transcript.id), library, brain, store)
+    async for _ in resumed.open():
+        pass
+    async for _ in resumed.submit("/end"):
+        pass
+    assert resumed.finished
