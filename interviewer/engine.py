@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from interviewer.analysis.coverage import already_covered
-from interviewer.analysis.metrics import first_unjustified_metric
+from interviewer.analysis.metrics import MetricMention, first_unjustified_metric, metric_fits
 from interviewer.analysis.segments import split_segments
 from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
 from interviewer.plans import Plan, Situation
@@ -186,6 +186,22 @@ def question_text(question: Question) -> str:
     return "\n".join(parts)
 
 
+def _criterion_for(question: Question, mention: MetricMention) -> str | None:
+    """The criterion a "why this metric" probe serves: the first whose own words name the metric.
+
+    The reply to the probe can then raise that criterion, as a reply to any criterion probe can.
+    """
+    for criterion in question.criteria:
+        words = [
+            criterion.description,
+            *criterion.levels.values(),
+            *(" / ".join(i) for i in criterion.signals.concepts),
+        ]
+        if metric_fits(mention.metric, "\n".join(words)):
+            return criterion.id
+    return None
+
+
 def _follow_up(question: Question, probe: Probe, text: str, **facts: str) -> Plan:
     probe = probe.model_copy(update={"text": text})
     return Plan(kind="follow_up", question_id=question.id, probe=probe, probe_text=text, **facts)
@@ -226,7 +242,9 @@ def choose_follow_up(
             if text not in asked_in_interview:
                 return _follow_up(
                     question,
-                    Probe(kind="metric_why", metric=mention.metric.name),
+                    Probe(
+                        kind="metric_why", metric=mention.metric.name, criterion_id=_criterion_for(question, mention)
+                    ),
                     text,
                     metric_as_written=mention.as_written,
                     metric_alternative=mention.alternative,

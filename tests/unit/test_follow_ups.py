@@ -162,7 +162,11 @@ def follow_up_cases(builtin_library) -> list[tuple[str, Question, QuestionState,
             state_for(dashboard, "We tracked DAU on the dashboard."),
             score(dashboard, {}),
             set(),
-            lambda plan: plan.probe.kind == "metric_why" and plan.probe.metric == "DAU",
+            # The probe serves the criterion that names the metric, so the reply can raise it.
+            lambda plan: (
+                (plan.probe.kind, plan.probe.metric, plan.probe.criterion_id)
+                == ("metric_why", "DAU", "metric-justification")
+            ),
         ),
         (
             "a metric justified earlier in the thread is not probed again",
@@ -367,3 +371,10 @@ async def test_a_keyword_list_is_not_praised_in_a_real_interview(builtin_library
         await play(session, terms)
     spoken = " ".join(t.text for t in interviewer_turns(session)[1:])
     assert not any(line in spoken for line in builtin_library.personas["casual"].tone.praise), spoken
+
+
+def test_a_persona_that_praises_needs_praise_lines():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"needs at least one line in tone\.praise"):
+        make_persona(praise=True)
