@@ -1,7 +1,24 @@
-"""A 20,000-token interviewer reply streamed at full speed into the interview screen, against the
-raw openai client consuming the same stream; also the longest event-loop stall while streaming.
+"""A streamed interviewer reply through the app against the raw `openai` client, in one run.
 
-Run: python bench/tui_streaming.py
+Run: python bench/tui_streaming.py [ROUNDS]
+
+Two replies: a realistic 600-token one and a 20,000-token one, each token its own SSE chunk, sent at
+full speed by the loopback fake server (tests/fakes/openai_server.py). For each, the sides alternate
+and take turns going first:
+
+- raw client: `AsyncOpenAI` streams the reply and reads every chunk;
+- app: the interview screen (headless, 120x40) runs a model-backed interview; once the first question is
+  shown, an answer is submitted, it is judged, and the reply streams in as the follow-up. The clock stops
+  once the whole reply is on screen.
+
+Both clocks start when the fake server receives the request, so neither side's clock starts late, and
+stop at the last token read (raw) or shown (app). A probe task wakes every 5 ms on each side's event loop;
+its latest wake-up in that window is the longest stall.
+
+Both replies are far over the interviewer's length limit, which would replace them after 40 words (and
+now stops reading there). To measure the app showing a whole long reply, the guardrails are switched off
+in the measured path: the app then does the most work it can, never less. A last line shows the normal
+path for the 20,000-token reply, with the guardrails on.
 """
 
 from __future__ import annotations
@@ -10,46 +27,59 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _harness import alternate, load, median, spread
 from openai import AsyncOpenAI
+from textual.widgets import TextArea
 
+import interviewer.llm.brain as llm_brain
+import interviewer.llm.guardrails as guardrails
 from interviewer.llm.brain import LLMBrain
 from interviewer.llm.capabilities import Capabilities
-from interviewer.session import InterviewSession
 from interviewer.tui.app import make_app
+from interviewer.tui.safe_text import markdown_source
 from interviewer.tui.widgets import InterviewerMessage
 from tests.factories import make_library
-from tests.fakes.openai_server import FakeOpenAIServer, Stream
-from tests.llm_helpers import API_KEY, target_for
-from tests.tui_helpers import make_context
+from tests.fakes.openai_server import FakeOpenAIServer, Item, Stream
+from tests.llm_helpers import API_KEY, Script, is_judge, is_lead_in, target_for
+from tests.tui_helpers import make_context, settle
 
-TOKENS = 20_000
-WORDS = ("metric", "retention", "because", "users", "daily", "**impact**", "the", "and", "so", "we")
+GOAL_RATIO, GOAL_STALL = 1.15, 0.050
+WORDS = ("the", "metric", "retention", "because", "users", "come", "back", "daily,", "**impact**", "and", "so",
+         "we", "`dau`", "rather", "than", "weekly", "counts.")  # fmt: skip
+PROBE_SECONDS = 0.005
+ANSWER = "I would track DAU because the product is used daily, with retention as a guardrail."
 
 
-def chunks() -> list[str]:
+def reply(tokens: int) -> list[str]:
+    """Interviewer prose: words, some bold or code, a paragraph break every 60 tokens, a list now and then."""
     pieces = []
-    for i in range(TOKENS):
-        word = WORDS[i % len(WORDS)]
-        pieces.append(f" {word}" + ("\n\n" if i % 120 == 119 else ""))
+    for i in range(tokens):
+        piece = f" {WORDS[i % len(WORDS)]}"
+        if i % 60 == 59:
+            piece += "\n\n" + ("- " if i % 180 == 179 else "")
+        pieces.append(piece)
     return pieces
 
 
-class StallMonitor:
-    """Wakes every 5 ms and records how late it woke: the longest stall of the event loop."""
+class StallProbe:
+    """Wakes every 5 ms on the running loop and keeps how late each wake-up was."""
 
     def __init__(self) -> None:
-        self.longest = 0.0
-        self._task: asyncio.Task | None = None
+        self.wakes: list[tuple[float, float]] = []
+        self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
         while True:
             before = time.perf_counter()
-            await asyncio.sleep(0.005)
-            self.longest = max(self.longest, time.perf_counter() - before - 0.005)
+            await asyncio.sleep(PROBE_SECONDS)
+            now = time.perf_counter()
+            self.wakes.append((now, now - before - PROBE_SECONDS))
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
@@ -58,60 +88,157 @@ class StallMonitor:
         if self._task:
             self._task.cancel()
 
+    def longest(self, start: float, end: float) -> float:
+        """The longest stall that overlaps the window: a wake-up late by `lag` covered (woke - lag, woke)."""
+        return max((lag for woke, lag in self.wakes if woke - lag <= end and woke >= start), default=0.0)
 
-async def raw(server: FakeOpenAIServer) -> tuple[float, float]:
-    server.enqueue(Stream(chunks()))
+
+class Sample:
+    """One measured run: the time from the request reaching the server to the end, and the longest stall."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self.stalls: list[float] = []
+
+    def add(self, seconds: float, stall: float) -> float:
+        self.seconds.append(seconds)
+        self.stalls.append(stall)
+        return seconds
+
+
+def serve(server: FakeOpenAIServer, pieces: list[str], received: list[float]) -> None:
+    """Every chat request gets the reply; the time each request arrived is kept."""
+
+    def handler(request: dict[str, object]) -> Stream:
+        received.append(time.perf_counter())
+        return Stream(list(pieces))
+
+    server.handler = handler
+
+
+async def raw_client(server: FakeOpenAIServer, pieces: list[str]) -> tuple[float, float]:
+    received: list[float] = []
+    serve(server, pieces, received)
     client = AsyncOpenAI(base_url=server.base_url, api_key=API_KEY)
-    monitor = StallMonitor()
-    monitor.start()
-    start = time.perf_counter()
-    stream = await client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": "x"}],
-                                                  stream=True)  # fmt: skip
-    received = 0
+    probe = StallProbe()
+    probe.start()
+    stream = await client.chat.completions.create(
+        model="fake-model", messages=[{"role": "user", "content": "Ask me about metrics."}], stream=True
+    )
+    read = 0
     async for chunk in stream:
         if chunk.choices and chunk.choices[0].delta.content:
-            received += 1
-    elapsed = time.perf_counter() - start
-    monitor.stop()
+            read += 1
+    end = time.perf_counter()
+    probe.stop()
     await client.close()
-    assert received == TOKENS, received
-    return elapsed, monitor.longest
+    if read != len(pieces):
+        raise SystemExit(f"raw client read {read} of {len(pieces)} chunks")
+    return end - received[0], probe.longest(received[0], end)
 
 
-async def tui(server: FakeOpenAIServer, tmp: Path) -> tuple[float, float, int]:
+async def app_shows(server: FakeOpenAIServer, pieces: list[str], tmp: Path, guarded: bool) -> tuple[float, float]:
+    """The reply streams as the follow-up to a submitted answer, with the interview screen already up."""
+    received: list[float] = []
     library = make_library(1)
-    server.enqueue(Stream(chunks()))
-    brain = LLMBrain(target_for(server, timeout_seconds=120), capabilities=Capabilities(tmp / "caps.json"))
-    ctx = make_context(library, tmp, brain=brain)
-    session = InterviewSession.create(library, "test-round", None, brain, ctx.store)
+    script = Script(lambda text: next(q for q in library.questions.values() if q.prompt in text), level=2)
+
+    def handler(request: dict[str, Any]) -> Item:
+        if is_judge(request) or is_lead_in(request):
+            return script(request)
+        received.append(time.perf_counter())
+        return Stream(list(pieces))
+
+    server.handler = handler
+    target = target_for(server, timeout_seconds=300, reply_max_tokens=max(300, len(pieces) * 2))
+    brain = LLMBrain(target, capabilities=Capabilities(tmp / "caps.json"))
+    ctx = make_context(library, tmp / f"run-{time.monotonic_ns()}", brain=brain)
+    session = ctx.interviews.start("test-round")
     app = make_app(ctx, session)
-    monitor = StallMonitor()
-    async with app.run_test(size=(120, 40)) as pilot:
-        monitor.start()
-        start = time.perf_counter()
-        await pilot.pause()
-        while not [t for t in session.transcript.turns if t.role == "interviewer"]:
-            await asyncio.sleep(0.01)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        elapsed = time.perf_counter() - start
-        monitor.stop()
-        shown = len(app.screen.query(InterviewerMessage).first().body.source)
-    return elapsed, monitor.longest, shown
+    probe = StallProbe()
+    with switched_off(not guarded):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)  # the first question is on screen and nothing is running
+            probe.start()
+            app.screen.query_one("#answer", TextArea).text = ANSWER
+            await pilot.press("ctrl+s")
+            while True:  # until the follow-up is saved and its final words are on screen
+                turns = [t for t in session.transcript.turns if t.role == "interviewer"]
+                shown = app.screen.query(InterviewerMessage)
+                if (
+                    len(turns) == 2
+                    and len(shown) == 2
+                    and shown.last().body.source.strip() == markdown_source(turns[-1].text)
+                ):
+                    await pilot.pause()
+                    break
+                await asyncio.sleep(0.001)
+            end = time.perf_counter()
+            probe.stop()
+    if guarded == (turns[-1].phrasing == "llm"):
+        raise SystemExit(f"unexpected phrasing {turns[-1].phrasing!r} with guardrails {'on' if guarded else 'off'}")
+    return end - received[-1], probe.longest(received[-1], end)
+
+
+class switched_off:
+    """Switches the guardrails off for the measured path, so a long reply is kept and shown in full."""
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+        self.saved: tuple[Callable[..., str | None], int, int] | None = None
+
+    def __enter__(self) -> None:
+        if self.active:
+            self.saved = (llm_brain.check_reply, guardrails.MAX_WORDS, guardrails.MAX_LEAD_IN_WORDS)
+            llm_brain.check_reply = lambda *args, **kwargs: None
+            guardrails.MAX_WORDS = guardrails.MAX_LEAD_IN_WORDS = 10**9
+
+    def __exit__(self, *exc: object) -> None:
+        if self.saved is not None:
+            llm_brain.check_reply, guardrails.MAX_WORDS, guardrails.MAX_LEAD_IN_WORDS = self.saved
+
+
+def measure(server: FakeOpenAIServer, tokens: int, rounds: int, tmp: Path, normal_path: bool) -> dict[str, Sample]:
+    pieces = reply(tokens)
+    results = {"raw client": Sample(), "app": Sample()}
+    sides = {
+        "raw client": lambda: results["raw client"].add(*asyncio.run(raw_client(server, pieces))),
+        "app": lambda: results["app"].add(*asyncio.run(app_shows(server, pieces, tmp, guarded=False))),
+    }
+    if normal_path:
+        results["app, guardrails on"] = Sample()
+        sides["app, guardrails on"] = lambda: results["app, guardrails on"].add(
+            *asyncio.run(app_shows(server, pieces, tmp, guarded=True))
+        )
+    for run in sides.values():  # one unmeasured run each: imports, caches and the server warmed up
+        run()
+    for sample in results.values():
+        sample.seconds.clear()
+        sample.stalls.clear()
+    alternate(sides, rounds)
+    return results
 
 
 def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     server = FakeOpenAIServer().start()
+    print(f"load before: {load()}")
     try:
-        raw_s, raw_stall = asyncio.run(raw(server))
         with tempfile.TemporaryDirectory() as tmp:
-            tui_s, tui_stall, shown = asyncio.run(tui(server, Path(tmp)))
+            short = measure(server, 600, rounds, Path(tmp), normal_path=False)
+            long = measure(server, 20_000, max(3, rounds // 2), Path(tmp), normal_path=True)
     finally:
         server.stop()
-    print(f"reply: {TOKENS:,} streamed chunks (one token each)")
-    print(f"raw openai client: {raw_s:.2f} s ({TOKENS / raw_s:,.0f} tokens/s), longest stall {raw_stall * 1000:.0f} ms")
-    print(f"interview screen: {tui_s:.2f} s ({TOKENS / tui_s:,.0f} tokens/s), longest stall {tui_stall * 1000:.0f} ms")
-    print(f"ratio screen/raw: {tui_s / raw_s:.2f}x; final text shown: {shown:,} characters")
+    print(f"load after:  {load()}")
+    for tokens, results in ((600, short), (20_000, long)):
+        print(f"{tokens:,}-token reply, {len(results['app'].seconds)} rounds alternating:")
+        for name, sample in results.items():
+            print(f"  {name:<20} {spread(sample.seconds)}, longest stall {median(sample.stalls) * 1000:.0f} ms "
+                  f"(median of runs; worst {max(sample.stalls) * 1000:.0f} ms)")  # fmt: skip
+        ratio = median(results["app"].seconds) / median(results["raw client"].seconds)
+        print(f"  ratio app / raw client: {ratio:.2f}x (goal at most {GOAL_RATIO}x)")
+        print(f"  longest stall in the app: {max(results['app'].stalls) * 1000:.0f} ms (goal under "
+              f"{GOAL_STALL * 1000:.0f} ms)")  # fmt: skip
 
 
 if __name__ == "__main__":

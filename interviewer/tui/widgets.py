@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Static
 
 from interviewer.session import SessionStatus
 from interviewer.tui.safe_text import literal, markdown_source
 
-BLOCK_CHARS = 1500  # the live, plain-text part of a streaming reply stays about this size
-FORCED_CUT_CHARS = 6000  # a reply with no blank line is cut at a line end beyond this
+BLOCK_CHARS = 4000  # the live, plain-text part of a streaming reply stays about this size
+FORCED_CUT_CHARS = 12000  # a reply with no blank line is cut at a line end beyond this
 _FENCE = ("```", "~~~")
 
 
@@ -56,16 +57,18 @@ def split_blocks(text: str) -> list[str]:
 
 
 class ReplyBody(Vertical):
-    """An interviewer's words as Markdown blocks, plus a plain live tail while a reply streams.
+    """An interviewer's words as rendered Markdown blocks, plus a plain live tail while a reply streams.
 
     Re-laying out one growing Markdown document on every update gets slower as the reply grows, so a
     streamed reply is shown as plain text until a blank line lets its head be rendered as Markdown once,
-    in a block of its own. Each update then costs the same however long the reply is.
+    in a block of its own. Each block is a single widget (Rich's Markdown in a Static): Textual's Markdown
+    widget makes a widget of every paragraph, and mounting those cost more than the rest of the stream.
+    Each update then costs about the same however long the reply is.
     """
 
     DEFAULT_CSS = """
     ReplyBody { height: auto; }
-    ReplyBody > .live { height: auto; }
+    ReplyBody > Static { height: auto; }
     """
 
     def __init__(self, text: str = "", *, classes: str = "") -> None:
@@ -73,13 +76,12 @@ class ReplyBody(Vertical):
         self._initial = text
         self._settled: list[str] = []
         self._live = ""
-        self._live_view = Static(classes="body live")
+        self._live_view = Static(classes="live")
         self._live_view.display = False
 
     def compose(self) -> ComposeResult:
         self._settled = split_blocks(self._initial) if self._initial else []
-        for block in self._settled:
-            yield Markdown(markdown_source(block), classes="body")
+        yield from (_rendered(block) for block in self._settled)
         yield self._live_view
 
     @property
@@ -87,13 +89,18 @@ class ReplyBody(Vertical):
         """The Markdown source shown, settled blocks and live tail alike."""
         return markdown_source("".join(self._settled) + self._live)
 
+    @property
+    def blocks(self) -> list[str]:
+        """The Markdown source of each rendered block."""
+        return [markdown_source(block) for block in self._settled]
+
     async def write(self, fragment: str) -> None:
         """Adds streamed text: the live tail is redrawn, and its head settles into Markdown at a blank line."""
         self._live += fragment
         point = _settle_point(self._live)
         if point:
             block, self._live = self._live[:point], self._live[point:]
-            await self._settle(block)
+            await self._settle([block])
         self._live_view.update(literal(self._live))
         self._live_view.display = bool(self._live)
 
@@ -101,7 +108,7 @@ class ReplyBody(Vertical):
         """The stream has ended: what is left of the live tail is rendered as Markdown."""
         if self._live:
             block, self._live = self._live, ""
-            await self._settle(block)
+            await self._settle([block])
         self._live_view.update("")
         self._live_view.display = False
 
@@ -110,15 +117,19 @@ class ReplyBody(Vertical):
         if markdown_source(text).strip() == self.source.strip():
             await self.stop()
             return
-        await self.query(Markdown).remove()
+        await self.query(".block").remove()
         self._settled, self._live = [], ""
         self._live_view.display = False
-        for block in split_blocks(text):
-            await self._settle(block)
+        await self._settle(split_blocks(text))
 
-    async def _settle(self, block: str) -> None:
-        self._settled.append(block)
-        await self.mount(Markdown(markdown_source(block), classes="body"), before=self._live_view)
+    async def _settle(self, blocks: list[str]) -> None:
+        self._settled.extend(blocks)
+        await self.mount_all([_rendered(block) for block in blocks], before=self._live_view)
+
+
+def _rendered(block: str) -> Static:
+    # Links are shown as text with their address, never as terminal hyperlinks: the words are a model's.
+    return Static(RichMarkdown(markdown_source(block), hyperlinks=False), classes="block")
 
 
 class InterviewerMessage(Vertical):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.widgets import Markdown
 
 from interviewer.tui.safe_text import markdown_source
 from interviewer.tui.widgets import FORCED_CUT_CHARS, InterviewerMessage
@@ -34,9 +33,10 @@ async def test_a_long_stream_settles_into_blocks_and_keeps_a_bounded_tail() -> N
         await pilot.pause()
         text = "".join(pieces)
         assert message.body.source == markdown_source(text)
-        blocks = list(message.body.query(Markdown))
-        assert len(blocks) > 10
-        assert all(len(b.source) < FORCED_CUT_CHARS for b in blocks)
+        blocks = message.body.blocks
+        assert len(blocks) > 3
+        assert len(message.body.query(".block")) == len(blocks)
+        assert all(len(b) < FORCED_CUT_CHARS for b in blocks)
 
 
 async def test_the_final_text_is_not_rendered_again_when_it_is_what_was_streamed() -> None:
@@ -46,10 +46,10 @@ async def test_the_final_text_is_not_rendered_again_when_it_is_what_was_streamed
         text = "".join(reply(600))
         await message.stream().write(text)
         await message.stream().stop()
-        before = list(message.body.query(Markdown))
+        before = list(message.body.query(".block"))
         await message.set_text(text.strip())
         await pilot.pause()
-        assert list(message.body.query(Markdown)) == before
+        assert list(message.body.query(".block")) == before
 
 
 async def test_a_replaced_reply_is_rendered_afresh() -> None:
@@ -60,7 +60,8 @@ async def test_a_replaced_reply_is_rendered_afresh() -> None:
         await message.set_text("Why DAU rather than WAU?")
         await pilot.pause()
         assert message.body.source == "Why DAU rather than WAU?"
-        assert [b.source for b in message.body.query(Markdown)] == ["Why DAU rather than WAU?"]
+        assert message.body.blocks == ["Why DAU rather than WAU?"]
+        assert "Why DAU rather than WAU?" in plain(message.body.query_one(".block"))
 
 
 async def test_the_live_tail_shows_markup_and_escapes_literally() -> None:
@@ -74,3 +75,14 @@ async def test_the_live_tail_shows_markup_and_escapes_literally() -> None:
         assert "\\x1b[31m" in shown
         assert "\x1b" not in shown
         assert "<b>tag</b>" in shown
+
+
+async def test_links_and_html_in_a_reply_stay_text() -> None:
+    app = OneMessage()
+    async with app.run_test(size=(100, 30)) as pilot:
+        message = app.query_one(InterviewerMessage)
+        await message.set_text("See [the docs](https://example.com/x) and <b>this</b>.")
+        await pilot.pause()
+        shown = plain(message.body.query_one(".block"))
+        assert "the docs" in shown and "https://example.com/x" in shown
+        assert "<b>this</b>" in shown

@@ -29,8 +29,8 @@ def test_a_short_live_tail_is_not_settled() -> None:
 
 
 def test_a_long_live_tail_settles_at_its_last_blank_line() -> None:
-    text = PARAGRAPH * 5 + "still being written"
-    assert _settle_point(text) == len(PARAGRAPH * 5)
+    text = PARAGRAPH * 12 + "still being written"
+    assert _settle_point(text) == len(PARAGRAPH * 12)
 
 
 def test_a_reply_without_blank_lines_is_cut_at_a_line_end_once_very_long() -> None:
