@@ -73,3 +73,24 @@ def test_a_warm_listing_imports_neither_pydantic_nor_the_models(tmp_path: Path) 
     code, loaded = loaded_by("--transcripts", str(tmp_path), "list")  # served from the index
     assert code == 0
     assert loaded == []
+
+
+def test_an_offline_interview_of_text_answers_loads_no_tokenizer_sql_parser_or_model_client(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text('"I would track DAU because users come back daily."\n"/end"\n', encoding="utf-8")
+    code, loaded = loaded_by(
+        "--offline", "--transcripts", str(tmp_path / "t"), "run", "--round", "ds-round-1", "--answers", str(answers)
+    )
+    assert code == 0
+    assert "pydantic" in loaded  # the interview did run: content and transcripts were loaded
+    for module in ("tiktoken", "sqlglot", "openai", "textual"):
+        assert module not in loaded
+
+
+def test_the_app_imports_screens_only_when_they_are_opened() -> None:
+    script = (
+        "import sys, json\nimport interviewer.tui.app\n"
+        "print(json.dumps([m for m in sys.modules if m.startswith('interviewer.tui.screens.')]))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(out.stdout) == ["interviewer.tui.screens.home"]
