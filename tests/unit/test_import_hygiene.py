@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from interviewer.models import Transcript
 from interviewer.store import TranscriptStore
 
@@ -87,6 +89,7 @@ def test_an_offline_interview_of_text_answers_loads_no_tokenizer_sql_parser_or_m
         assert module not in loaded
 
 
+@pytest.mark.slow  # imports Textual in a fresh interpreter: about a second on a busy machine
 def test_the_app_imports_screens_only_when_they_are_opened() -> None:
     script = (
         "import sys, json\nimport interviewer.tui.app\n"
