@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from interviewer.analysis.coverage import already_covered
+from interviewer.analysis.coverage import already_covered, shared_topic_words
 from interviewer.analysis.metrics import MetricMention, first_unjustified_metric, metric_fits
 from interviewer.analysis.segments import split_segments
 from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
@@ -25,6 +25,8 @@ STRONG_OVERALL = 4.0
 # Fewer words than this is a short answer (unless it is also a strong one: terse experts exist).
 SHORT_ANSWER_WORDS = 25
 # Flags that say the answer was not a real attempt at the question.
+# Content words an answer must share with its question before it counts as talking about it.
+ON_TOPIC_WORDS = 3
 NOT_AN_ANSWER_FLAGS = {"no_answer": "no_answer", "off_topic": "off_point", "keyword_list": "term_list"}
 
 Awaiting = Literal["start", "answer", "response", "done"]
@@ -267,10 +269,18 @@ def choose_follow_up(
     return None
 
 
-def situation_of(score: AnswerScore, answer: str, answer_tokens: int, persona: Persona) -> Situation:
-    """What the answer was, so the interviewer's words fit it: flags first, then length, then quality."""
+def situation_of(
+    question: Question, score: AnswerScore, answer: str, answer_tokens: int, persona: Persona
+) -> Situation:
+    """What the answer was, so the interviewer's words fit it: flags first, then length, then quality.
+
+    "Off the point" also needs the answer to share almost no words with the question: a terse answer the
+    scorer found nothing in is not told "That is not what I asked." when it talks about the question.
+    """
     for flag, situation in NOT_AN_ANSWER_FLAGS.items():
-        if flag in score.flags:
+        if flag not in score.flags:
+            continue
+        if situation != "off_point" or shared_topic_words(question, answer) < ON_TOPIC_WORDS:
             return situation  # type: ignore[return-value]
     if answer_tokens > persona.answer_budget_tokens:
         return "rambling"
@@ -295,7 +305,7 @@ def after_answer(
     if qs is None:
         return move_on(state, questions, acknowledge=False)
     question = questions[qs.question_id]
-    situation = situation_of(score, latest_answer, answer_tokens, persona)
+    situation = situation_of(question, score, latest_answer, answer_tokens, persona)
     plan = choose_follow_up(qs, question, persona, score, state.probe_texts)
     if plan is None:
         plan = move_on(state, questions, acknowledge=True)

@@ -71,3 +71,23 @@ def already_covered(question: Question, probe_text: str, thread_text: str) -> bo
     statements = [s for s in split_segments(thread_text) if _is_statement(s)]
     compared = any(is_contrasted(s.text) for s in statements)
     return all((comparison and compared) or _names(statements, idea) for idea, comparison in ideas)
+
+
+# Words too common to say what an answer is about.
+_COMMON = frozenset(
+    _WORD.findall(
+        "that this with have what which would could should there their they them then than when where about "
+        "into from were been being will your just some more most also very like make does doing know think"
+    )
+)
+MIN_TOPIC_WORD = 4  # shorter words ("the", "and") say nothing about the topic
+
+
+def topic_words(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower()) if len(w) >= MIN_TOPIC_WORD and w not in _COMMON}
+
+
+def shared_topic_words(question: Question, answer: str) -> int:
+    """How many distinct content words the answer shares with the question's prompt and reference answer."""
+    own = topic_words(f"{question.topic}\n{question.prompt}\n{question.reference_answer}")
+    return len(own & topic_words(answer))

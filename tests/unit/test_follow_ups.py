@@ -302,6 +302,15 @@ SITUATION_CASES = [
     # (name, flags, overall levels, answer, tokens, expected)
     ("no answer", ["no_answer"], 1, "I don't know.", 4, "no_answer"),
     ("off topic", ["off_topic"], 1, "I like trains a lot, they are great.", 9, "off_point"),
+    # The scorer found no rubric idea, but the answer talks about the question: not "not what I asked".
+    (
+        "terse, about the question",
+        ["off_topic"],
+        1,
+        "Daily actives; engagement minutes; week-one retention.",
+        9,
+        "short",
+    ),
     ("term list", ["keyword_list"], 2, "DAU, retention, guardrail, clickbait", 8, "term_list"),
     ("ran long", [], 2, "word " * 100, 100, "rambling"),
     ("terse and right", [], 5, "DAU rather than MAU: daily product.", 10, "strong"),
@@ -312,15 +321,15 @@ SITUATION_CASES = [
 
 @pytest.mark.parametrize(("name", "flags", "level", "answer", "tokens", "expected"), SITUATION_CASES)
 def test_situation_of(name, flags, level, answer, tokens, expected):
-    question = make_question()
-    assert situation_of(score(question, dict.fromkeys(("objective", "justification", "guardrails"), level), flags),
-                        answer, tokens, make_persona()) == expected  # fmt: skip
+    question = make_question(reference_answer="Daily actives for reach, engagement minutes, and retention.")
+    levels = dict.fromkeys(("objective", "justification", "guardrails"), level)
+    assert situation_of(question, score(question, levels, flags), answer, tokens, make_persona()) == expected
 
 
 def test_a_failed_run_is_never_strong():
     question = make_question()
     top = score(question, dict.fromkeys(("objective", "justification", "guardrails"), 5), run=FAILED_RUN)
-    assert situation_of(top, "SELECT 1", 5, make_persona()) != "strong"
+    assert situation_of(question, top, "SELECT 1", 5, make_persona()) != "strong"
 
 
 def _follow_up_plan(situation: str, cut_in: bool = False) -> Plan:
