@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from interviewer.brain import Brain
 from interviewer.content import Library, UnknownIdError
+from interviewer.inert import json_inert
 from interviewer.models import AnswerScore
 from interviewer.scoring import score_with_run
 from interviewer.threads import AnswerThread
@@ -67,7 +68,7 @@ async def score_batch(
     def flush() -> None:
         nonlocal cursor
         while cursor < len(order) and order[cursor] in done:
-            out.write(done[order[cursor]].model_dump_json() + "\n")
+            out.write(json_inert(done[order[cursor]].model_dump_json()) + "\n")  # evidence quotes answers
             cursor += 1
         out.flush()
 

@@ -162,3 +162,15 @@ def test_score_shows_quoted_evidence_inert(capsys):
     out = capsys.readouterr().out
     assert "evidence:" in out and "\\x1b]0;pwned\\x07" in out
     assert "\x1b" not in out and "\x07" not in out
+
+
+def test_batch_scoring_writes_json_a_terminal_shows_inert(tmp_path, capsys):
+    answer = f"I chose DAU{C1_CSI} rather than MAU because the product is used daily{CLEAR_SCREEN}."
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "a", "question": "ds1-dashboard-metrics", "answer": answer}) + "\n")
+    assert main(["score", "--batch", str(batch)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x9b" not in out
+    [line] = out.splitlines()
+    quoted = [q for c in json.loads(line)["score"]["criteria"] for q in c["evidence"]]
+    assert any(C1_CSI in quote for quote in quoted)  # the decoded text is exact
