@@ -189,7 +189,7 @@ class LLMBrain:
             text = redact("".join(pieces), self.target)
             self._usage += usage_of_call(self.target, reported[-1] if reported else None, messages, text)
             self.breaker.succeeded()
-            problem = check_reply(text, plan, lead_in=verbatim is not None)
+            problem = check_reply(text, plan, lead_in=verbatim is not None, praise=persona.praise)
             if too_long and problem is None:  # redaction can shorten a reply; it was still cut off
                 problem = f"too long (over {limit} words)"
             if problem is not None:

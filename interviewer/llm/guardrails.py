@@ -35,6 +35,13 @@ _REQUEST = re.compile(
     r"write|implement|design|pick|sketch)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# Praise or thanks, at the start of the turn or in a set phrase; "good" inside a question is content.
+_PRAISE = re.compile(
+    r"^\W*(?:great|excellent|good|nice|perfect|brilliant|fantastic|impressive|thanks|thank you|well done)\b|"
+    r"\b(?:good|great|excellent|nice|strong)\s+(?:answer|point|job|work|thinking|start|explanation)\b|"
+    r"\bwell done\b|\bthanks? (?:you )?for\b|\bi like (?:that|how|your)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_START = re.compile(r"(?:^|[.!]\s+)(\w[^.!?]*)", re.MULTILINE)
 ASKS = ("question", "follow_up")
 
@@ -60,10 +67,11 @@ class WordCounter:
         return self.words
 
 
-def check_reply(text: str, plan: Plan, *, lead_in: bool = False) -> str | None:
+def check_reply(text: str, plan: Plan, *, lead_in: bool = False, praise: bool = True) -> str | None:
     """The first rule the reply breaks, or None when it is fine.
 
     With `lead_in`, the text is only the words before a scripted question that is shown verbatim after it.
+    With `praise` False (the persona never praises), words of praise or thanks break a rule too.
     """
     stripped = text.strip()
     if not stripped:
@@ -76,6 +84,8 @@ def check_reply(text: str, plan: Plan, *, lead_in: bool = False) -> str | None:
         return "mentions scores or the rubric"
     if _SELF_ANSWER.search(stripped):
         return "answers its own question"
+    if not praise and plan.kind != "wrap_up" and (found := _PRAISE.search(stripped)):
+        return f'praises the candidate ("{found.group(0)}"), which this persona never does'
     questions = stripped.count("?")
     if lead_in:
         return "asks a question before the scripted one" if questions else None

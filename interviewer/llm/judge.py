@@ -27,6 +27,7 @@ from interviewer.threads import AnswerThread
 Spend = Callable[[list[dict[str, str]], ChatCompletion], None]  # records one answered call's usage
 MAX_QUOTES = 3
 JUDGE_TOKENS_PER_CRITERION = 220
+SKIP_AFTER_BAD_ANSWERS = 3  # answers in a row that a mode failed and a lower one judged, before it is skipped
 
 
 class JudgedCriterion(BaseModel):
@@ -153,14 +154,23 @@ class Judge:
         self.target = caller.target
         self.capabilities = caller.capabilities
         self.key = caller.key
+        # Per mode, answers in a row whose replies in that mode failed and a lower mode then worked.
+        self._bad_in_a_row: dict[StructuredMode, int] = {}
 
     def modes(self) -> tuple[StructuredMode, ...]:
         forced = self.target.profile.structured_output
-        return (forced,) if forced else self.capabilities.ladder(self.key)
+        if forced:
+            return (forced,)
+        ladder = self.capabilities.ladder(self.key)
+        # A server that keeps ignoring a mode (one llama.cpp build and json_schema) is spared it for the rest
+        # of this interview; this is never remembered, so one bad reply cannot downgrade a server for good.
+        usable = tuple(m for m in ladder if self._bad_in_a_row.get(m, 0) < SKIP_AFTER_BAD_ANSWERS)
+        return usable or ladder
 
     async def judge(self, question: Question, thread: AnswerThread, spend: Spend) -> AnswerScore:
         schema = reply_schema(question)
         problems: list[str] = []
+        failed_on_content: list[StructuredMode] = []
         modes = self.modes()
         for index, mode in enumerate(modes):
             try:
@@ -173,7 +183,11 @@ class Judge:
                 continue
             except (ValidationError, ValueError) as exc:
                 problems.append(f"{mode}: invalid reply after a repair retry ({_short(exc)})")
+                failed_on_content.append(mode)
                 continue
+            self._bad_in_a_row[mode] = 0
+            for failed in failed_on_content:
+                self._bad_in_a_row[failed] = self._bad_in_a_row.get(failed, 0) + 1
             return to_score(question, reply, thread.text())
         raise JudgeFailed("; ".join(problems) or "no structured-output mode worked")
 

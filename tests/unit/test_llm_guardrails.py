@@ -13,16 +13,15 @@ from interviewer.llm.guardrails import check_reply
 from interviewer.plans import Plan
 
 MAX_FALSE_REJECTIONS = 0.02
-LEAD_INS = [
+NEUTRAL_LEAD_INS = [
     "Moving on.",
     "Let's change topic.",
-    "Thanks, that covers it. Next one.",
     "Okay, a different area now.",
     "Let's switch to something more hands-on.",
     "Next question, and take your time with it.",
     "Right. Let's look at another part of the job.",
-    "Good, let's keep going.",
 ]
+WARM_LEAD_INS = ["Thanks, that covers it. Next one.", "Good, let's keep going."]  # fine for a persona that praises
 GROUNDINGS = ["You mentioned the logs.", "You said it depends on the data.", "Let me push on that.", "Okay."]
 PARAPHRASES = [
     "What criteria would you use to pick the decision threshold?",
@@ -72,12 +71,14 @@ BAD_TURNS = [
 ]
 
 
-def good_corpus(library) -> list[tuple[Plan, str, bool]]:
+def good_corpus(library, praise: bool = True) -> list[tuple[Plan, str, bool]]:
+    """(plan, turn, is a lead-in) for every good turn; without `praise`, the turns a strict persona would say."""
+    lead_ins = NEUTRAL_LEAD_INS + (WARM_LEAD_INS if praise else [])
     corpus: list[tuple[Plan, str, bool]] = []
     openers = [o for persona in library.personas.values() for o in persona.tone.follow_up_openers]
     for number, question in enumerate(library.questions.values()):
         plan = Plan(kind="question", question_id=question.id, prompt=question.prompt)
-        for lead_in in (LEAD_INS[number % len(LEAD_INS)], LEAD_INS[(number + 3) % len(LEAD_INS)]):
+        for lead_in in (lead_ins[number % len(lead_ins)], lead_ins[(number + 3) % len(lead_ins)]):
             corpus.append((plan, lead_in, True))
         for criterion in question.criteria:
             for index, probe in enumerate(criterion.probes):
@@ -95,10 +96,13 @@ def good_corpus(library) -> list[tuple[Plan, str, bool]]:
     return corpus
 
 
-def test_good_interviewer_turns_are_rarely_rejected(builtin_library):
-    corpus = good_corpus(builtin_library)
+@pytest.mark.parametrize("praise", [True, False])
+def test_good_interviewer_turns_are_rarely_rejected(builtin_library, praise):
+    corpus = good_corpus(builtin_library, praise)
     rejected = [
-        (text, problem) for plan, text, lead_in in corpus if (problem := check_reply(text, plan, lead_in=lead_in))
+        (text, problem)
+        for plan, text, lead_in in corpus
+        if (problem := check_reply(text, plan, lead_in=lead_in, praise=praise))
     ]
     assert len(corpus) > 500
     assert len(rejected) / len(corpus) < MAX_FALSE_REJECTIONS, rejected
@@ -111,6 +115,14 @@ def test_the_turns_the_issue_named_now_pass(builtin_library):
     answer_probes = [p for c in jump.criteria for p in c.probes if "the answer is" in p]
     assert answer_probes
     assert all(check_reply(f"Let me push on that. {p}", Plan(kind="follow_up")) is None for p in answer_probes)
+
+
+@pytest.mark.parametrize(
+    "text", ["Great answer. Why DAU?", "Good point about retention. What would you drop?", "Thanks for that. Why?"]
+)
+def test_a_persona_that_never_praises_is_held_to_it(text):
+    assert "praises the candidate" in (check_reply(text, Plan(kind="follow_up"), praise=False) or "")
+    assert check_reply(text, Plan(kind="follow_up"), praise=True) is None
 
 
 @pytest.mark.parametrize(("kind", "text"), BAD_TURNS)

@@ -193,3 +193,26 @@ async def test_a_server_that_streams_no_usage_gets_estimated_counts_marked_appro
         assert usage.prompt_tokens > 50 and usage.completion_tokens > 0  # estimated from the prompt and reply
     finally:
         server.stop()
+
+
+async def test_a_build_that_ignores_json_schema_is_spared_it_for_the_rest_of_the_interview_only(
+    builtin_library, tmp_path
+):
+    from interviewer.threads import AnswerThread
+
+    server = FakeOpenAIServer(profile=PROFILES["llama.cpp-ignores-schema"]).start()
+    try:
+        server.handler = Script(lookup(builtin_library), level=None)
+        question = builtin_library.questions["sre-linux-logs"]
+        thread = AnswerThread.single(question.prompt, ANSWERS[0])
+        brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
+        for _ in range(5):
+            assert (await brain.score(question, thread)).source == "llm"
+        modes = [(r.get("response_format") or {}).get("type") for r in server.chat_requests()]
+        assert modes == ["json_schema", "json_schema", "json_object"] * 3 + ["json_object"] * 2
+        later_run = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
+        await later_run.score(question, thread)
+        assert (server.chat_requests()[-1].get("response_format") or {}).get("type") == "json_object"
+        assert server.chat_requests()[-3]["response_format"]["type"] == "json_schema"  # tried afresh
+    finally:
+        server.stop()
