@@ -108,7 +108,6 @@ def test_injection_attempts_are_flagged_and_gain_nothing(builtin_library, questi
         line for line in answer.text.splitlines() if score_answer(q, line).flags[:1] != ["grader_instruction"]
     )
     assert score.overall <= score_answer(q, kept).overall
-    assert as_level(score.overall) <= max(answer.grade, 2)
 
 
 def test_the_tuning_part_agrees_with_the_grades(builtin_library):
