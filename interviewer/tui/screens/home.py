@@ -19,6 +19,7 @@ from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal
 
 ROUND_DEFAULT = "__round_default__"
+RESUME_SHOWN = 50  # mounting a list item per unfinished interview would stall the screen with thousands
 
 
 class HomeScreen(Screen[None]):
@@ -64,10 +65,12 @@ class HomeScreen(Screen[None]):
         listing = await asyncio.to_thread(self.ctx.store.list)
         unfinished = [s for s in listing.summaries if s.status == "in_progress"]
         count = f"Unfinished interviews ({len(unfinished)})" if unfinished else "No unfinished interviews"
+        if len(unfinished) > RESUME_SHOWN:
+            count += f", the {RESUME_SHOWN} most recent shown; Ctrl+R reviews them all"
         self.query_one("#resume-count", Label).update(count)
         items = [
             ListItem(Label(literal(f"{s.started_at:%Y-%m-%d %H:%M}  {s.round_id}  {s.persona}")), id=f"r-{s.id}")
-            for s in unfinished
+            for s in unfinished[:RESUME_SHOWN]
         ]
         await self.query_one("#resume", ListView).extend(items)
 
