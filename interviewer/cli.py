@@ -209,6 +209,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     import asyncio
 
     from interviewer.backends import open_brain
+    from interviewer.inert import json_inert, visible
     from interviewer.llm.brain import LLMBrain
     from interviewer.llm.config import config_path
     from interviewer.llm.doctor import render_table, run_doctor
@@ -222,10 +223,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         brain = choice.brain
         assert isinstance(brain, LLMBrain)
         report = asyncio.run(run_doctor(brain.caller))
-    if args.json:
-        print(report.model_dump_json(indent=2))
+    if args.json:  # model names and error messages come from the server
+        print(json_inert(report.model_dump_json(indent=2)))
     else:
-        print(render_table(report))
+        print(visible(render_table(report)))
     return EXIT_OK if report.healthy else EXIT_FAILED
 
 

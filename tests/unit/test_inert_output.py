@@ -174,3 +174,18 @@ def test_batch_scoring_writes_json_a_terminal_shows_inert(tmp_path, capsys):
     [line] = out.splitlines()
     quoted = [q for c in json.loads(line)["score"]["criteria"] for q in c["evidence"]]
     assert any(C1_CSI in quote for quote in quoted)  # the decoded text is exact
+
+
+def test_doctor_shows_what_the_server_says_inert(capsys):
+    from tests.fakes.openai_server import FakeOpenAIServer, Reply
+
+    evil = f"fake-model{WINDOW_TITLE}"
+    server = FakeOpenAIServer(models=(evil,)).start()
+    try:
+        server.handler = lambda request: Reply(f'{{"ready": true}} {CLEAR_SCREEN}')
+        main(["doctor", "--model", evil, "--base-url", server.base_url, "--api-key", "k"])
+        out = capsys.readouterr().out
+    finally:
+        server.stop()
+    assert "fake-model\\x1b]0;pwned\\x07" in out
+    assert "\x1b" not in out and "\x07" not in out
