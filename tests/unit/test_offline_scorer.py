@@ -304,3 +304,28 @@ def test_text_addressed_to_the_grader_is_dropped_with_its_line(question, injecti
 def test_an_answer_that_mentions_a_reviewer_is_not_an_injection(question):
     answer = f"{STRONG} My reviewer at the time pushed back on the retention metric, which was fair."
     assert "grader_instruction" not in score_answer(question, answer).flags
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("deduplicate", "deduplication", "deduplicating", "deduplicated", "dedupe", "dedup"),
+        ("partition", "partitions", "partitioned", "partitioning"),
+        ("cache", "cached", "caches", "caching"),
+        ("normalise", "normalize", "normalisation", "normalized"),
+        ("validation", "val"),
+        ("logs", "log", "logging", "logged"),
+        ("query", "queries"),
+    ],
+)
+def test_inflected_and_derived_forms_share_a_stem(forms):
+    from interviewer.analysis.stems import stem
+
+    assert len({stem(word) for word in forms}) == 1, {word: stem(word) for word in forms}
+
+
+def test_different_words_keep_different_stems():
+    from interviewer.analysis.stems import stem
+
+    assert len({stem(word) for word in ("bias", "biases", "base", "basis")}) == 3
+    assert stem("precision") != stem("recall")
