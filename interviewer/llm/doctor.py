@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from interviewer.llm.capabilities import LADDER
 from interviewer.llm.client import ModelCaller, describe_error
 from interviewer.llm.config import StructuredMode
-from interviewer.llm.judge import extract_json, response_format
+from interviewer.llm.judge import extract_json, is_mode_refusal, response_format
 
 Outcome = Literal["ok", "warn", "fail", "skip"]
 PROBE_SCHEMA: dict[str, Any] = {
@@ -41,8 +41,9 @@ class DoctorReport(BaseModel):
     model: str
     base_url: str | None
     checks: list[Check]
-    structured_output: str | None
+    structured_output: str | None  # the highest mode that gave valid JSON
     adapted: list[str] = []
+    judge_starts_at: str | None = None  # the mode the judge tries first: lowered only by a refusal
 
     @property
     def healthy(self) -> bool:
@@ -97,22 +98,28 @@ async def run_doctor(caller: ModelCaller) -> DoctorReport:
         checks.append(Check(name="streaming", outcome="fail", detail=describe_error(exc, target)))
 
     working: StructuredMode | None = None
+    refused_so_far = True  # as for the judge, only refusals of the modes above lower the remembered mode
     for mode in LADDER:
-        detail = await _try_structured(caller, mode)
+        detail, refused = await _try_structured(caller, mode)
         if detail is None:
             checks.append(Check(name=f"structured: {mode}", outcome="ok", detail="valid JSON that fits the schema"))
             if working is None:
                 working = mode
-                caller.capabilities.remember(caller.key, mode)
+                if refused_so_far:
+                    caller.capabilities.remember(caller.key, mode)
         else:
             checks.append(Check(name=f"structured: {mode}", outcome="warn", detail=detail))
+            refused_so_far = refused_so_far and refused
     if working is None:
         checks.append(Check(name="judge", outcome="fail", detail="no structured-output mode works; scores fall back"))
     return _report(caller, checks, working)
 
 
-async def _try_structured(caller: ModelCaller, mode: StructuredMode) -> str | None:
-    """None if the mode produced schema-valid JSON, else why not. The request is the judge's own."""
+async def _try_structured(caller: ModelCaller, mode: StructuredMode) -> tuple[str | None, bool]:
+    """(None if the mode produced schema-valid JSON, else why not; whether the server refused the mode).
+
+    The request is the judge's own.
+    """
 
     prompt = "Is the service ready? Answer with a JSON object."
     if mode != "json_schema":
@@ -131,19 +138,19 @@ async def _try_structured(caller: ModelCaller, mode: StructuredMode) -> str | No
             if mode == "json_object" and with_schema and exc.status_code in (400, 422):
                 with_schema = False  # the judge does the same: try the form without the schema key
                 continue
-            return describe_error(exc, caller.target)
+            return describe_error(exc, caller.target), is_mode_refusal(exc)
         except openai.APIError as exc:
-            return describe_error(exc, caller.target)
+            return describe_error(exc, caller.target), False
     if mode == "json_object" and not with_schema:
         caller.capabilities.update(caller.key, json_object_schema=False)
     text = reply.choices[0].message.content or "" if reply.choices else ""
     try:
         data = json.loads(extract_json(text))
     except ValueError:
-        return f"not JSON: {text[:60]!r}"
+        return f"not JSON: {text[:60]!r}", False
     if not isinstance(data, dict) or not isinstance(data.get("ready"), bool):
-        return f"JSON ignores the schema: {json.dumps(data)[:60]}"
-    return None
+        return f"JSON ignores the schema: {json.dumps(data)[:60]}", False
+    return None, False
 
 
 def _report(caller: ModelCaller, checks: list[Check], working: str | None) -> DoctorReport:
@@ -155,6 +162,7 @@ def _report(caller: ModelCaller, checks: list[Check], working: str | None) -> Do
         checks=checks,
         structured_output=working,
         adapted=caller.traits.adapted(),
+        judge_starts_at=caller.capabilities.ladder(caller.key)[0] if working else None,
     )
 
 
@@ -168,5 +176,11 @@ def render_table(report: DoctorReport) -> str:
     lines += [f"{c.name:<{width}}  {c.outcome.upper():<6}  {c.detail}" for c in report.checks]
     lines.append("")
     lines.append(f"requests adapted: {', '.join(report.adapted) or 'none (plain OpenAI-compatible requests)'}")
-    lines.append(f"judge will use: {report.structured_output or 'offline fallback'}")
+    if report.structured_output and report.judge_starts_at != report.structured_output:
+        lines.append(
+            f"judge will use: {report.structured_output} (it tries {report.judge_starts_at} first: "
+            "the server did not refuse it, it only answered badly)"
+        )
+    else:
+        lines.append(f"judge will use: {report.structured_output or 'offline fallback'}")
     return "\n".join(lines)

@@ -132,7 +132,7 @@ def to_score(question: Question, reply: JudgeReply, answer: str) -> AnswerScore:
     return AnswerScore(question_id=question.id, criteria=scores, source="llm", flags=flags)
 
 
-def _is_unsupported(exc: openai.APIStatusError) -> bool:
+def is_mode_refusal(exc: openai.APIStatusError) -> bool:
     """A server refusing the response_format itself, as opposed to failing in general."""
     mentions = re.search(r"response_format|json_schema|json_object|schema|grammar", refusal_text(exc), re.IGNORECASE)
     return exc.status_code in (400, 404, 415, 422) or (exc.status_code == 500 and mentions is not None)
@@ -257,7 +257,7 @@ class Judge:
                     # Some servers refuse only the schema key: send the plain form, and remember it if it works.
                     with_schema = False
                     continue
-                if mode != "plain" and _is_unsupported(exc):
+                if mode != "plain" and is_mode_refusal(exc):
                     raise ModeUnsupported(describe_error(exc, self.target)) from exc
                 raise
             if mode == "json_object" and not with_schema:

@@ -243,3 +243,18 @@ def test_doctor_sends_what_the_app_sends_and_reports_what_it_adapted(tmp_path, c
         assert "max_completion_tokens" in schema_probe and "temperature" not in schema_probe
     finally:
         server.stop()
+
+
+def test_doctor_remembers_a_lower_mode_only_when_the_server_refused_the_higher_one(tmp_path, capsys):
+    from interviewer.llm.capabilities import Capabilities
+    from tests.fakes.openai_server import FakeOpenAIServer
+
+    server = FakeOpenAIServer(profile=PROFILES["llama.cpp-ignores-schema"]).start()
+    try:
+        server.handler = lambda request: Reply('{"ready": true}')
+        assert main([*model_args(server), "doctor"]) == 0
+        assert "judge will use: json_object" in capsys.readouterr().out
+        remembered = Capabilities().ladder(f"{server.base_url}|fake-model")
+        assert remembered[0] == "json_schema"  # it answered json_schema badly, which is no refusal
+    finally:
+        server.stop()
