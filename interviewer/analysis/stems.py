@@ -7,7 +7,7 @@ produce real words, only the same stem for the inflected and derived forms peopl
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # Words (letters, digits, underscores, an inner apostrophe) and numbers (1,000 or 0.975 stay whole).
 # Other symbols that change meaning, such as the brackets of O(n) or the > of "i > farthest", are
@@ -42,7 +42,8 @@ def _strip(word: str, suffix: str, keep: int = 3) -> str | None:
     return None
 
 
-@cache
+# Bounded: answers are hostile text and can hold any number of distinct words.
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     w = word.lower().replace("’", "'")
     if not w.isalpha() or len(w) <= 3:
