@@ -1,6 +1,9 @@
 """Peak memory of an offline headless round against `interviewer --help`'s, whole processes, in one run.
 
-Run: python bench/memory_peak.py [ROUNDS]
+Run: python bench/memory_peak.py [ROUNDS] [OLDER_SOURCE_TREE]
+
+With an older source tree (for example `git archive COMMIT interviewer personas rubrics | tar -x -C DIR`),
+its `--help` and its round are measured too, alternating with the others, to compare like with like.
 
 The round is `interviewer run` over the strict ds-round-1 with the offline interviewer: twelve questions,
 every follow-up, the SQL and Python answers run in their sandbox, the report written. The peak is the
@@ -32,7 +35,7 @@ ANSWERS = [
 ]
 
 
-def peak_kib(argv: list[str], env: dict[str, str]) -> float:
+def peak_kib(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> float:
     """Maximum resident set size of the process, in KiB, as /usr/bin/time reports it.
 
     The process is started by /usr/bin/time, a small program: a child forked straight from this Python
@@ -40,7 +43,7 @@ def peak_kib(argv: list[str], env: dict[str, str]) -> float:
     """
     with tempfile.NamedTemporaryFile("r") as report:
         subprocess.run([TIME, "-f", "%M", "-o", report.name, *argv], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env=env, check=True)  # fmt: skip
+                       stderr=subprocess.DEVNULL, env=env, check=True, cwd=cwd)  # fmt: skip
         return float(report.read().strip().splitlines()[-1])
 
 
@@ -59,6 +62,13 @@ def main() -> None:
             "interviewer --help": lambda: peak_kib([*command, "--help"], env),
             "offline headless round": lambda: peak_kib(run, env),
         }
+        if len(sys.argv) > 2:
+            older = Path(sys.argv[2]).resolve()
+            old_env = {**env, "PYTHONPATH": str(older)}
+            old_command = [sys.executable, "-m", "interviewer"]
+            old_run = [*old_command, *run[len(command) :]]
+            sides["older tree: --help"] = lambda: peak_kib([*old_command, "--help"], old_env, older)
+            sides["older tree: round"] = lambda: peak_kib(old_run, old_env, older)
         print(f"load before: {load()}")
         samples = alternate(sides, rounds)
         print(f"load after:  {load()}")
@@ -69,6 +79,10 @@ def main() -> None:
               f"max {max(values) / 1024:.1f})")  # fmt: skip
     ratio = median(samples["offline headless round"]) / median(samples["interviewer --help"])
     print(f"ratio round / --help: {ratio:.2f}x (goal at most {GOAL}x), {rounds} rounds")
+    if "older tree: --help" in samples:
+        old_help = median(samples["older tree: --help"])
+        print(f"ratio round / the older tree's --help: {median(samples['offline headless round']) / old_help:.2f}x")
+        print(f"older tree, ratio round / --help: {median(samples['older tree: round']) / old_help:.2f}x")
 
 
 if __name__ == "__main__":
