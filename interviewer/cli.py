@@ -424,9 +424,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
                 f"{store.path_for(transcript.id)}, so resume that one instead"
             )
     else:
-        transcript = store.latest_unfinished()
-        if transcript is None:
+        unfinished = store.latest_unfinished()
+        if unfinished is None:
             raise UsageError(f"no unfinished interview in {store.root}")
+        transcript = unfinished
     if transcript.status == "completed":
         raise UsageError(f"interview {transcript.id} is already finished; see: interviewer show {transcript.id}")
     library = _library(args)

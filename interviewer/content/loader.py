@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -102,7 +102,7 @@ def _validate(model: type[Model], path: Path, layer: Layer) -> Model | None:
         return None
 
 
-def _record(layer: Layer, kind: str, item_id: str, path: Path, store: dict, item: BaseModel) -> None:
+def _record(layer: Layer, kind: str, item_id: str, path: Path, store: dict[str, Any], item: BaseModel) -> None:
     key = (kind, item_id)
     if key in layer.sources:
         layer.problems.append(

@@ -47,9 +47,11 @@ def _child(node: yaml.Node, part: int | str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if str(key_node.value) == str(part):
-                return value_node
+                child: yaml.Node = value_node
+                return child
     elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]
+        item: yaml.Node = node.value[part]
+        return item
     return None
 
 
@@ -105,7 +107,7 @@ def _check_shape(path: Path, text: str) -> None:
                 elif isinstance(event, yaml.ScalarEvent):
                     size, depth, anchor = 1, 1, event.anchor
                 elif isinstance(event, yaml.AliasEvent):
-                    (size, depth), anchor = anchors.get(event.anchor, (1, 1)), None
+                    (size, depth), anchor = anchors.get(event.anchor or "", (1, 1)), None
                 else:
                     continue
                 if anchor is not None:
