@@ -24,10 +24,11 @@ SCALE_PROBE_MIN_OVERALL = 3.0
 STRONG_OVERALL = 4.0
 # Fewer words than this is a short answer (unless it is also a strong one: terse experts exist).
 SHORT_ANSWER_WORDS = 25
-# Flags that say the answer was not a real attempt at the question.
 # Content words an answer must share with its question before it counts as talking about it.
 ON_TOPIC_WORDS = 3
-NOT_AN_ANSWER_FLAGS = {"no_answer": "no_answer", "off_topic": "off_point", "keyword_list": "term_list"}
+# An answer this weak that leaves the question's words is off the point even without the scorer's flag.
+OFF_POINT_BELOW = 2.0
+LENGTH_CUT_IN_FACTOR = 2  # a draft or answer this many times the persona's budget is rambling
 
 Awaiting = Literal["start", "answer", "response", "done"]
 COMMANDS = ("hint", "skip", "repeat", "end", "persona")
@@ -272,21 +273,25 @@ def choose_follow_up(
 def situation_of(
     question: Question, score: AnswerScore, answer: str, answer_tokens: int, persona: Persona
 ) -> Situation:
-    """What the answer was, so the interviewer's words fit it: flags first, then length, then quality.
+    """What the answer was, so the interviewer's words fit it: what kind of answer, then quality, then length.
 
-    "Off the point" also needs the answer to share almost no words with the question: a terse answer the
-    scorer found nothing in is not told "That is not what I asked." when it talks about the question.
+    "Off the point" means the answer shares almost no words with the question, whatever the scorer found:
+    a terse answer the scorer found nothing in is not told "That is not what I asked." when it talks about
+    the question, and an answer about something else is off the point even if it names a rubric term.
+    A long answer is rambling only when it is far past the budget and not a strong one.
     """
-    for flag, situation in NOT_AN_ANSWER_FLAGS.items():
-        if flag not in score.flags:
-            continue
-        if situation != "off_point" or shared_topic_words(question, answer) < ON_TOPIC_WORDS:
-            return situation  # type: ignore[return-value]
-    if answer_tokens > persona.answer_budget_tokens:
-        return "rambling"
+    off_point = shared_topic_words(question, answer) < ON_TOPIC_WORDS
+    if "no_answer" in score.flags:
+        return "no_answer"
+    if off_point and ("off_topic" in score.flags or score.overall < OFF_POINT_BELOW):
+        return "off_point"
+    if "keyword_list" in score.flags:
+        return "term_list"
     run_fine = score.run is None or score.run.ok
     if score.overall >= STRONG_OVERALL and run_fine and not score.flags:
         return "strong"
+    if answer_tokens > LENGTH_CUT_IN_FACTOR * persona.answer_budget_tokens:
+        return "rambling"
     if sum(segment.words for segment in split_segments(answer)) < SHORT_ANSWER_WORDS:
         return "short"
     return "partial"
@@ -315,9 +320,6 @@ def after_answer(
     plan.cut_in = answer_tokens > persona.answer_budget_tokens and score.overall < persona.probe_threshold
     plan.situation = situation
     return plan
-
-
-LENGTH_CUT_IN_FACTOR = 2  # a draft this many times the persona's budget is rambling
 
 
 def live_cut_in(
