@@ -228,12 +228,14 @@ class TranscriptStore:
                 raise TranscriptWriteError(path, exc) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            except BlockingIOError:
                 os.close(fd)
                 raise TranscriptBusyError(
                     f"interview {transcript.id} is open in another window or process; "
                     "only one can write it at a time, so this one stops here"
                 ) from None
+            except OSError:
+                pass  # a file system without locks (some network mounts): the stale-copy check still guards
             self._locks[transcript.id] = fd
             self._remove_temp_files(transcript.id)
             try:

@@ -240,3 +240,13 @@ def test_an_export_that_cannot_be_written_is_one_line(tmp_path, capsys):
     assert main(["export", transcript.id, "-o", str(target)]) == 2
     err = capsys.readouterr().err
     assert err == f"interviewer: {target}: No such file or directory\n"
+
+
+def test_a_file_system_without_locks_still_saves(store, monkeypatch):
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(store_module.fcntl, "flock", no_locks)
+    transcript = Transcript(id="20260101-000000-sre-beef", round_id="sre", question_ids=[], persona="casual")
+    store.save(transcript)
+    assert store.load(transcript.id).id == transcript.id
