@@ -166,6 +166,7 @@ def test_batch_scoring_works_offline(tmp_path, capsys):
     assert result["ok"] and result["score"]["source"] == "offline"
 
 
+@pytest.mark.slow
 def test_doctor_reports_which_structured_mode_works(fake_server, capsys):
     fake_server.profile = PROFILES["llama.cpp"]
     fake_server.handler = lambda request: Reply('{"ready": true}')
@@ -181,6 +182,7 @@ def test_doctor_without_a_model_says_how_to_configure_one(capsys):
     assert "no model is configured" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_doctor_on_an_unreachable_server_fails_cleanly(capsys):
     argv = ["--model", "m", "--base-url", "http://127.0.0.1:9/v1", "doctor", "--json"]
     assert main(argv) == 1

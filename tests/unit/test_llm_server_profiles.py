@@ -123,6 +123,7 @@ async def test_a_profile_setting_declares_a_reasoning_model_without_a_refusal(fa
     assert "max_completion_tokens" in request and "max_tokens" not in request and "temperature" not in request
 
 
+@pytest.mark.slow
 async def test_after_a_single_bad_judge_reply_the_judge_stays_on_json_schema(builtin_library, store, tmp_path):
     server = FakeOpenAIServer().start()
     try:
