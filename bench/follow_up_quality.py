@@ -45,12 +45,14 @@ from interviewer.analysis.segments import split_segments
 from interviewer.analysis.stems import stem
 from interviewer.calibration import CALIBRATION_DIR, GradedAnswer, load_graded
 from interviewer.content import load_library
-from interviewer.engine import QuestionState
+from interviewer.engine import QuestionState, situation_of
 from interviewer.models import AnswerScore, Persona, Probe, Question
 from interviewer.offline.brain import OfflineBrain
+from interviewer.offline.phrasing import acknowledgement, follow_up_opener
 from interviewer.plans import Plan
 from interviewer.scoring import score_with_run
 from interviewer.threads import AnswerThread, Exchange
+from interviewer.tokens import count_tokens
 
 CLASSES = ("aimed", "already said", "off topic", "pushes further")
 ALWAYS_MISSING = {"keyword_list", "off_topic", "injection", "confidently_wrong"}
@@ -233,6 +235,46 @@ def main() -> None:
             total = sum(counts.values())
             shares = " | ".join(f"{counts[c] / total:.0%} ({counts[c]})" if total else "-" for c in CLASSES)
             print(f"| {persona_id} | {name} | {total} | {shares} | {silent} |")
+    print()
+    print(words_table(library, graded, scores))
+
+
+SCOLDS = ("That is not what I asked.", "Stop there.")
+SEEDS = range(12)  # every line of every list in the personas comes round
+
+
+def words_table(library, graded, scores) -> str:
+    """How the words around the follow-ups fit: scolding strong answers, praising weak ones."""
+    strict, casual = library.personas["strict"], library.personas["casual"]
+    strong = [(g.question, a) for g in graded for a in g.answers if a.grade >= 4]
+    weak = [(g.question, a) for g in graded for a in g.answers if a.grade <= 2]
+
+    def situation(persona, qid, answer):
+        tokens = count_tokens(answer.text).tokens
+        return situation_of(library.questions[qid], scores[(qid, answer.kind)], answer.text, tokens, persona)
+
+    scolded = sum(
+        any(follow_up_opener(strict, situation(strict, q, a), seed) in SCOLDS for seed in SEEDS) for q, a in strong
+    )
+    praised = sum(
+        any(acknowledgement(casual, situation(casual, q, a), seed) in casual.tone.praise for seed in SEEDS)
+        for q, a in weak
+    )
+    praised_strong = sum(
+        any(acknowledgement(casual, situation(casual, q, a), seed) in casual.tone.praise for seed in SEEDS)
+        for q, a in strong
+    )
+    return "\n".join(
+        [
+            "| words | answers | share |",
+            "| --- | --- | --- |",
+            f"| strict can open with {' or '.join(repr(s) for s in SCOLDS)} after an answer graded 4-5 "
+            f"| {scolded} of {len(strong)} | {scolded / len(strong):.0%} |",
+            f"| casual can praise an answer graded 1-2 | {praised} of {len(weak)} | {praised / len(weak):.0%} |",
+            f"| casual can praise an answer graded 4-5 | {praised_strong} of {len(strong)} "
+            f"| {praised_strong / len(strong):.0%} |",
+        ]
+    )
 
 
 if __name__ == "__main__":
