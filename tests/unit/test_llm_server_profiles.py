@@ -217,3 +217,18 @@ async def test_a_build_that_ignores_json_schema_is_spared_it_for_the_rest_of_the
         assert server.chat_requests()[-3]["response_format"]["type"] == "json_schema"  # tried afresh
     finally:
         server.stop()
+
+
+def test_the_bundled_models_traits_are_reused_across_its_random_ports(tmp_path):
+    from pydantic import SecretStr
+
+    from interviewer.llm.config import ModelTarget, Profile
+
+    def local_at(port: int) -> ModelTarget:
+        url = f"http://127.0.0.1:{port}/v1"
+        return ModelTarget(name="local", model="m", base_url=url, api_key=SecretStr("x"), profile=Profile(local=True))
+
+    caps = capabilities(tmp_path)
+    caps.update(key_for(local_at(40001)), structured="json_object", stream_usage=False)
+    later = capabilities(tmp_path).traits(key_for(local_at(40999)))
+    assert later.structured == "json_object" and not later.stream_usage
