@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import resource
 import sys
 from typing import Any
@@ -21,15 +22,26 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 PRINT_LIMIT = 4000
 TEXT_LIMIT = 300
-# Modules an answer commonly uses, several of them native extensions: loaded now, while loading native code
-# is still possible; once the running filter is in place no library can be mapped.
-PRELOADED = ("math", "cmath", "heapq", "bisect", "collections", "functools", "itertools", "json", "random",
-             "statistics", "datetime", "decimal", "fractions", "array", "struct", "operator", "re", "string",
-             "typing", "dataclasses", "copy", "hashlib", "binascii", "unicodedata", "sqlite3", "zlib", "csv",
-             "pickle", "queue", "select", "textwrap", "enum", "contextlib", "io", "time",
-             # Not for answers: loaded so that an attack through them meets the kernel's refusal, which the
-             # hostile-answer tests check, rather than stopping at a failed import.
-             "socket", "subprocess", "mmap")  # fmt: skip
+# The native extension modules answers use, loaded now while a library can still be mapped: once the running
+# filter is in place none can be. Their pure-Python wrappers (heapq, json, decimal...) import later as usual.
+# A module missing from this build, or compiled into the interpreter, is simply skipped.
+NATIVE_MODULES = ("math", "cmath", "_bisect", "_heapq", "_json", "_random", "_datetime", "_decimal", "_statistics",
+                  "array", "_struct", "binascii", "unicodedata", "_sqlite3", "zlib", "_csv", "_pickle", "_queue",
+                  "select", "_contextvars", "_typing", "_opcode", "_md5", "_sha1", "_sha256", "_sha512", "_sha3",
+                  "_blake2", "_zoneinfo", "fcntl",
+                  # Not for answers: loaded so that an attack through them meets the kernel's refusal, which the
+                  # hostile-answer tests check, rather than stopping at a failed import.
+                  "_socket", "_posixsubprocess", "mmap")  # fmt: skip
+# Syntax SQLite lacks or reads differently: a query with any of it is translated before it runs. Any other
+# query runs as written and is translated only if SQLite cannot read it.
+OTHER_DIALECT = re.compile(
+    r"::|`|\b(?:CAST|INTERVAL|EXTRACT|DATE_TRUNC|DATE_PART|ILIKE|STRING_AGG|ARRAY_AGG|TIMESTAMPDIFF|DATEDIFF"
+    r"|DATE_DIFF|TIMESTAMP_DIFF|DATETIME_DIFF|DATE_FORMAT|DATE_ADD|DATE_SUB|TO_CHAR|TO_DATE|NOW|SAFE_DIVIDE"
+    r"|COUNTIF|TIMESTAMP_TRUNC|DATETIME_TRUNC|FILTER|QUALIFY|TOP|ISNULL|GETDATE|LEN|CONVERT|TRUE|FALSE|GREATEST"
+    r"|LEAST|BOOL_OR|BOOL_AND)\b",
+    re.IGNORECASE,
+)
+SQLITE_CANNOT_READ = ("syntax error", "no such function", "unrecognized token")
 
 
 class Refused(PermissionError):
@@ -138,23 +150,36 @@ def run_python(task: dict[str, Any]) -> dict[str, Any]:
     return {"status": "ran", "cases": outcomes, "printed": printed.getvalue()[:PRINT_LIMIT]}
 
 
+def translated(query: str) -> tuple[str | None, dict[str, Any] | None]:
+    """The query in SQLite's dialect, or the error reply; sqlglot is imported only for queries that need it."""
+    import sql_dialect  # type: ignore[import-not-found]  # /runner/sql_dialect.py
+
+    try:
+        return sql_dialect.to_sqlite(query), None
+    except sql_dialect.TranslationError as exc:
+        return None, {"status": "error", "error": str(exc)[:TEXT_LIMIT]}
+    except RecursionError:
+        return None, {"status": "error", "error": "the query is nested too deeply to read"}
+    except Exception as exc:  # sqlglot raises many kinds; each is a failed translation, not a crash
+        return None, {"status": "error", "error": f"could not translate the query: {error_text(exc)}"}
+
+
 def run_sql(task: dict[str, Any]) -> dict[str, Any]:
+    query = task["query"]
+    if task["translate"] and OTHER_DIALECT.search(query):
+        query, failure = translated(query)
+        return failure or run_query(task, query)  # type: ignore[arg-type]
+    result = run_query(task, query)
+    if task["translate"] and result["status"] == "error" and result["error"].startswith(SQLITE_CANNOT_READ):
+        query, failure = translated(task["query"])
+        return failure or run_query(task, query)  # type: ignore[arg-type]
+    return result
+
+
+def run_query(task: dict[str, Any], query: str) -> dict[str, Any]:
     import sqlite3
     import time
 
-    if task["translate"]:
-        import sql_dialect  # type: ignore[import-not-found]  # /runner/sql_dialect.py
-
-        try:
-            query = sql_dialect.to_sqlite(task["query"])
-        except sql_dialect.TranslationError as exc:
-            return {"status": "error", "error": str(exc)[:TEXT_LIMIT]}
-        except RecursionError:
-            return {"status": "error", "error": "the query is nested too deeply to read"}
-        except Exception as exc:  # sqlglot raises many kinds; each is a failed translation, not a crash
-            return {"status": "error", "error": f"could not translate the query: {error_text(exc)}"}
-    else:
-        query = task["query"]
     allowed = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
 
     def authorise(action: int, *_: object) -> int:
@@ -195,10 +220,9 @@ def main() -> None:
     sys.path.insert(0, "/runner")  # -I leaves the script's folder off the path
     task = json.loads(sys.stdin.buffer.read())
     limit(task["limits"])
-    for name in PRELOADED:
-        __import__(name)
-    if task["mode"] == "sql" and task["translate"]:
-        import sql_dialect  # noqa: F401  (loaded before the filter, like the modules above)
+    for name in NATIVE_MODULES:
+        with contextlib.suppress(ImportError):
+            __import__(name)
     add_running_filter()
     # The reply goes to a private copy of stdout; fd 1 and 2 become the read end of stdin, so candidate
     # code that writes to them directly gets an error instead of mixing into the reply.
