@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from interviewer.analysis.coverage import already_covered, shared_topic_words
+from interviewer.analysis.coverage import already_covered, complexity_said, scale_said, shared_topic_words
 from interviewer.analysis.metrics import MetricMention, first_unjustified_metric, metric_fits
 from interviewer.analysis.segments import split_segments
 from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
@@ -235,7 +235,8 @@ def choose_follow_up(
     run = score.run
     if run is not None and not run.ok and run.follow_up and fresh(Probe(kind="execution"), run.follow_up):
         return _follow_up(question, Probe(kind="execution"), run.follow_up)
-    if run is not None and run.ok and run.kind == "python" and fresh(Probe(kind="complexity"), COMPLEXITY_PROBE):
+    passed_python = run is not None and run.ok and run.kind == "python"
+    if passed_python and fresh(Probe(kind="complexity"), COMPLEXITY_PROBE) and not complexity_said(thread_text):
         return _follow_up(question, Probe(kind="complexity"), COMPLEXITY_PROBE)
 
     if "metric_why" in question.probe_kinds:
@@ -265,7 +266,8 @@ def choose_follow_up(
                 return _follow_up(question, probe, text)
 
     scale = Probe(kind="scale")
-    if "scale" in question.probe_kinds and fresh(scale, SCALE_PROBE) and score.overall >= SCALE_PROBE_MIN_OVERALL:
+    decent = score.overall >= SCALE_PROBE_MIN_OVERALL
+    if "scale" in question.probe_kinds and fresh(scale, SCALE_PROBE) and decent and not scale_said(thread_text):
         return _follow_up(question, scale, SCALE_PROBE)
     return None
 

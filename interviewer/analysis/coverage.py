@@ -91,3 +91,24 @@ def shared_topic_words(question: Question, answer: str) -> int:
     """How many distinct content words the answer shares with the question's prompt and reference answer."""
     own = topic_words(f"{question.topic}\n{question.prompt}\n{question.reference_answer}")
     return len(own & topic_words(answer))
+
+
+# The generic probes ask for these; an answer that already talks about them has said it.
+_SCALE_SAID = re.compile(
+    r"\b(?:10|ten|100|a hundred)\s*(?:x|times)\b|\bat scale\b|\bscal(?:e|es|ing)\s+(?:out|up|horizontally)\b|"
+    r"\bshard(?:s|ed|ing)?\b|\bpartition(?:s|ed|ing)?\b|\bdistributed\b",
+    re.IGNORECASE,
+)
+_COMPLEXITY_SAID = re.compile(
+    r"\bO\(\s*[^()\n]{1,20}\)|\b(?:time|space)\s+complexity\b|\b(?:linear|quadratic|logarithmic|constant)\s+"
+    r"(?:time|space|memory)\b",
+    re.IGNORECASE,
+)
+
+
+def scale_said(thread_text: str) -> bool:
+    return _SCALE_SAID.search(thread_text) is not None
+
+
+def complexity_said(thread_text: str) -> bool:
+    return _COMPLEXITY_SAID.search(thread_text) is not None

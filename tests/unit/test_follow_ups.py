@@ -246,6 +246,22 @@ def follow_up_cases(builtin_library) -> list[tuple[str, Question, QuestionState,
             lambda plan: plan.probe.kind == "scale" and plan.probe_text == engine.SCALE_PROBE,
         ),
         (
+            "an answer that already talks about 10x gets no scale probe",
+            small,
+            state_for(small, "At 10x the data I would partition by day and dedupe per partition."),
+            score(small, {"objective": 4, "justification": 4, "guardrails": 4}),
+            set(),
+            lambda plan: plan is None,
+        ),
+        (
+            "passing code whose complexity was stated gets no complexity probe",
+            small,
+            state_for(small, "def f(): ...\n\nIt is O(n) time and O(1) space."),
+            score(small, {"objective": 5, "justification": 5, "guardrails": 5}, run=PASSED_PY),
+            set(),
+            lambda plan: plan is None or plan.probe.kind != "complexity",
+        ),
+        (
             "the scale probe is not asked twice in one interview",
             small,
             state_for(small, "A fine answer."),
@@ -268,6 +284,8 @@ CASE_NAMES = [
     "a failed run is asked about first",
     "passing code gets the complexity probe",
     "a decent answer with no gap gets the scale probe",
+    "an answer that already talks about 10x gets no scale probe",
+    "passing code whose complexity was stated gets no complexity probe",
     "the scale probe is not asked twice in one interview",
 ]
 
