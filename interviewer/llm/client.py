@@ -93,7 +93,7 @@ def describe_error(exc: BaseException, target: ModelTarget | None = None) -> str
         text = f"API error: {exc.message}"
     else:
         text = f"{type(exc).__name__}: {exc}"
-    return redact(" ".join(text.split())[:300], target)
+    return " ".join(redact(text, target).split())[:300]  # masked before it is cut, so no part of a key is left
 
 
 def _message(exc: openai.APIStatusError) -> str:

@@ -15,7 +15,7 @@ import openai
 from pydantic import BaseModel
 
 from interviewer.llm.capabilities import LADDER
-from interviewer.llm.client import ModelCaller, describe_error
+from interviewer.llm.client import ModelCaller, describe_error, redact
 from interviewer.llm.config import StructuredMode
 from interviewer.llm.judge import extract_json, is_mode_refusal, response_format
 
@@ -76,7 +76,7 @@ async def run_doctor(caller: ModelCaller) -> DoctorReport:
             messages, temperature=INTERVIEWER_TEMPERATURE, max_tokens=target.profile.reply_max_tokens
         )
         text = (reply.choices[0].message.content or "").strip() if reply.choices else ""
-        checks.append(Check(name="chat", outcome="ok", detail=f"replied {text[:40]!r}"))
+        checks.append(Check(name="chat", outcome="ok", detail=f"replied {redact(text, target)[:80]!r}"))
     except openai.APIError as exc:
         checks.append(Check(name="chat", outcome="fail", detail=describe_error(exc, target)))
 
@@ -147,9 +147,9 @@ async def _try_structured(caller: ModelCaller, mode: StructuredMode) -> tuple[st
     try:
         data = json.loads(extract_json(text))
     except ValueError:
-        return f"not JSON: {text[:60]!r}", False
+        return f"not JSON: {redact(text, caller.target)[:80]!r}", False
     if not isinstance(data, dict) or not isinstance(data.get("ready"), bool):
-        return f"JSON ignores the schema: {json.dumps(data)[:60]}", False
+        return f"JSON ignores the schema: {redact(json.dumps(data), caller.target)[:80]}", False
     return None, False
 
 

@@ -260,3 +260,16 @@ def test_doctor_remembers_a_lower_mode_only_when_the_server_refused_the_higher_o
         assert remembered[0] == "json_schema"  # it answered json_schema badly, which is no refusal
     finally:
         server.stop()
+
+
+def test_doctor_never_prints_a_key_the_server_echoes(capsys):
+    from tests.fakes.openai_server import FakeOpenAIServer
+
+    server = FakeOpenAIServer(profile=PROFILES["echoes-authorization"]).start()
+    try:
+        server.handler = lambda request: Reply("ready")
+        main([*model_args(server), "doctor"])
+        out = capsys.readouterr().out
+        assert "Bearer ***" in out and API_KEY not in out
+    finally:
+        server.stop()
