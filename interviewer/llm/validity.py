@@ -3,28 +3,52 @@
 A model can return well-formed levels that ignore the answer: no quote from it survives the
 check, the levels climb 1-2-3-4 down the criteria in order, or answers that the rules score far
 apart get exactly the same levels. Such a judgement is flagged and the offline score stands.
+
+The rules underrate terse expert answers, so "far apart" is wide: two levels for answers to the
+same question, three across questions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from interviewer.models import AnswerScore
 
 LADDER_MIN_CRITERIA = 3
-FAR_APART = 2.0  # offline overalls this far apart (on 1-5) mean the answers are very different
+FAR_APART_SAME_QUESTION = 2.0  # rule-based overalls this far apart (on 1-5) mean very different answers
+FAR_APART_ACROSS_QUESTIONS = 3.0
+
+
+@dataclass
+class _Spread:
+    """The lowest and highest rule-based overall of the answers in one group, scored only once a group has two."""
+
+    far_apart: float
+    bounds: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
+    first_seen: dict[Hashable, Callable[[], float]] = field(default_factory=dict)
+
+    def add(self, group: Hashable, overall: Callable[[], float]) -> bool:
+        """Add an answer to its group; whether it is far apart from another answer there."""
+        if group not in self.bounds and group not in self.first_seen:
+            self.first_seen[group] = overall
+            return False
+        if group in self.first_seen:
+            first = self.first_seen.pop(group)()
+            self.bounds[group] = (first, first)
+        value = overall()
+        low, high = self.bounds[group]
+        self.bounds[group] = (min(low, value), max(high, value))
+        return max(value - low, high - value) >= self.far_apart
 
 
 @dataclass
 class ValidityGate:
     """Remembers the judgements of one interview (or batch), to spot levels that do not depend on the answer."""
 
-    # For each set of levels given to two or more answers: the lowest and highest rule-based overall among them.
-    spread: dict[tuple[int, ...], tuple[float, float]] = field(default_factory=dict)
-    # Levels given once so far: how to score that answer by rule, if a second answer gets the same levels.
-    first_seen: dict[tuple[int, ...], Callable[[], float]] = field(default_factory=dict)
+    same_question: _Spread = field(default_factory=lambda: _Spread(FAR_APART_SAME_QUESTION))
+    across_questions: _Spread = field(default_factory=lambda: _Spread(FAR_APART_ACROSS_QUESTIONS))
 
     def check(self, judged: AnswerScore, offline_overall: Callable[[], float]) -> str | None:
         """Why the judgement cannot be used, or None when it can. `offline_overall` scores the same answer by rule."""
@@ -37,18 +61,25 @@ class ValidityGate:
             return "the judge quoted nothing from the answer to support its levels"
         if _is_ladder(levels):
             return f"the levels step through the criteria in order ({'-'.join(map(str, levels))})"
-        if levels not in self.spread and levels not in self.first_seen:
-            self.first_seen[levels] = offline_overall
-            return None
-        if levels in self.first_seen:
-            first = self.first_seen.pop(levels)()
-            self.spread[levels] = (first, first)
-        overall = offline_overall()
-        low, high = self.spread[levels]
-        self.spread[levels] = (min(low, overall), max(high, overall))
-        if max(overall - low, high - overall) >= FAR_APART:
+        once = _Once(offline_overall)
+        far_in_question = self.same_question.add((judged.question_id, levels), once)
+        far_across = self.across_questions.add(levels, once)
+        if far_in_question or far_across:
             return "the judge gave the same levels to a very different answer"
         return None
+
+
+@dataclass
+class _Once:
+    """The rule-based overall, computed at most once however many groups ask for it."""
+
+    compute: Callable[[], float]
+    value: float | None = None
+
+    def __call__(self) -> float:
+        if self.value is None:
+            self.value = self.compute()
+        return self.value
 
 
 def _is_ladder(levels: tuple[int, ...]) -> bool:

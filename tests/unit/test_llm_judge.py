@@ -9,6 +9,8 @@ import pytest
 from interviewer.llm.brain import LLMBrain
 from interviewer.llm.evidence import locate
 from interviewer.llm.judge import reply_schema
+from interviewer.llm.validity import ValidityGate
+from interviewer.models import AnswerScore, CriterionScore
 from interviewer.threads import AnswerThread, Exchange
 from tests.factories import STRONG, make_question
 from tests.fakes.openai_server import PROFILES, FakeOpenAIServer, Reply, ServerProfile, Status
@@ -297,3 +299,37 @@ async def test_refused_requests_are_not_counted_as_spent(tmp_path, question):
         assert usage.calls == 1 and usage.prompt_tokens == 11 and not usage.approximate
     finally:
         server.stop()
+
+
+def judged(question_id: str, levels: tuple[int, ...]) -> AnswerScore:
+    criteria = [
+        CriterionScore(criterion_id=f"c{i}", weight=1.0, level=level, rationale="r", evidence=["a quote"])
+        for i, level in enumerate(levels)
+    ]
+    return AnswerScore(question_id=question_id, criteria=criteria, source="llm")
+
+
+@pytest.mark.parametrize(
+    ("second_question", "first_overall", "second_overall", "flagged"),
+    [
+        ("q1", 4.5, 2.5, True),  # same question, two levels apart by the rules
+        ("q1", 4.5, 3.0, False),
+        ("q2", 4.5, 2.5, False),  # across questions the rules' bias on terse answers is allowed for
+        ("q2", 4.5, 1.5, True),
+    ],
+)
+def test_the_gate_compares_same_levels_within_a_question_more_tightly_than_across(
+    second_question, first_overall, second_overall, flagged
+):
+    gate = ValidityGate()
+    assert gate.check(judged("q1", (3, 3, 3)), lambda: first_overall) is None
+    problem = gate.check(judged(second_question, (3, 3, 3)), lambda: second_overall)
+    assert (problem is not None) is flagged
+
+
+def test_the_gate_scores_by_rule_only_when_two_answers_share_levels():
+    calls: list[str] = []
+    gate = ValidityGate()
+    for name, levels in (("a", (3, 4, 3)), ("b", (2, 2, 3)), ("c", (3, 4, 3))):
+        gate.check(judged("q1", levels), lambda name=name: calls.append(name) or 3.0)
+    assert sorted(calls) == ["a", "c"]
