@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from interviewer.brain import Brain
@@ -11,6 +12,8 @@ from interviewer.offline.brain import OfflineBrain
 from interviewer.session import Interviews
 from interviewer.store import TranscriptStore
 from interviewer.tui.context import TuiContext
+
+SETTLE_TIMEOUT = 60.0  # seconds: generous on a busy machine, finite when a turn hangs
 
 
 class FakeClock:
@@ -32,10 +35,10 @@ def make_context(
     )
 
 
-async def settle(app, pilot) -> None:
-    """Let workers finish and the screen catch up."""
+async def settle(app, pilot, timeout: float = SETTLE_TIMEOUT) -> None:
+    """Let workers finish and the screen catch up; a worker that never finishes fails the test, not hangs it."""
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await asyncio.wait_for(app.workers.wait_for_complete(), timeout)
     await pilot.pause()
 
 

@@ -383,8 +383,32 @@ async def test_f8_runs_the_draft_like_a_test_runner_without_submitting(tmp_path)
         assert [t.kind for t in session.transcript.turns] == ["question"]
 
 
+class StallingBrain(OfflineBrain):
+    """Scores at once, then hangs mid-reply after the first question until released: a slow or stuck model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stalled = asyncio.Event()
+        self.release = asyncio.Event()
+        self.cancelled = False
+
+    async def phrase(self, plan, persona, seed, context):
+        if plan.kind in ("question", "wrap_up") and plan.question_number in (None, 1):
+            async for chunk in super().phrase(plan, persona, seed, context):
+                yield chunk
+            return
+        yield "Let me think about"
+        self.stalled.set()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+
+
 async def test_a_submit_takes_the_text_in_the_box_at_that_moment_and_keeps_what_is_typed_after(small_library, tmp_path):
-    ctx = make_context(small_library, tmp_path)
+    brain = StallingBrain()
+    ctx = make_context(small_library, tmp_path, brain=brain)
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click("#start")
@@ -392,7 +416,10 @@ async def test_a_submit_takes_the_text_in_the_box_at_that_moment_and_keeps_what_
         box = app.screen.query_one("#answer", TextArea)
         box.text = "We tracked DAU."
         box.move_cursor(box.document.end)
-        await pilot.press("ctrl+s", "A", "n", "d")
+        await pilot.press("ctrl+s")
+        await asyncio.wait_for(brain.stalled.wait(), timeout=30)  # saved and scored; the reply is still coming
+        await pilot.press("A", "n", "d")
+        brain.release.set()
         await settle(app, pilot)
         answers = [t.text for t in ctx.store.load(transcript_of(app).id).turns if t.kind == "answer"]
         assert answers == ["We tracked DAU."]
@@ -427,28 +454,6 @@ async def test_f10_asks_before_ending(small_library, tmp_path):
         assert [t.kind for t in transcript_of(app).turns] == ["question"]
 
 
-class StallingBrain(OfflineBrain):
-    """Scores at once, then never finishes phrasing a follow-up: a model that hangs mid-reply."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stalled = asyncio.Event()
-        self.cancelled = False
-
-    async def phrase(self, plan, persona, seed, context):
-        if plan.kind in ("question", "wrap_up") and plan.question_number in (None, 1):
-            async for chunk in super().phrase(plan, persona, seed, context):
-                yield chunk
-            return
-        yield "Let me think about"
-        self.stalled.set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            self.cancelled = True
-            raise
-
-
 async def test_f10_ends_the_interview_while_a_turn_is_running_and_stops_that_turn(small_library, tmp_path):
     brain = StallingBrain()
     ctx = make_context(small_library, tmp_path, brain=brain)
@@ -462,7 +467,7 @@ async def test_f10_ends_the_interview_while_a_turn_is_running_and_stops_that_tur
         session = app.screen.session
         assert session.turn_running
         await pilot.press("f10", "y")
-        await settle(app, pilot)
+        await settle(app, pilot, timeout=10)  # the stalled reply is cancelled, so the workers finish
         assert brain.cancelled
         assert isinstance(app.screen, ReportScreen)
         saved = ctx.store.load(session.transcript.id)
