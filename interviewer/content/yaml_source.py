@@ -20,6 +20,9 @@ from interviewer.content.problems import format_loc
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 50_000
+# libyaml builds nodes by recursion in C: 30,000 levels overflow an 8 MB stack, 10,000 do not. A file that
+# cannot nest deeper than this is built directly; any other has its depth checked on the parser's events first.
+SAFE_BUILD_DEPTH = 2000
 
 
 @dataclass(frozen=True)
@@ -85,85 +88,134 @@ def _read_text(path: Path) -> str:
         raise YamlSyntaxError(path, line, "not UTF-8 text") from None
 
 
-def _check_shape(path: Path, text: str) -> None:
-    """Walk the parser's events (which needs no recursion) to bound nesting and alias expansion.
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound on how deeply the text nests, without parsing it.
 
-    Both are measured on the data the file expands to, so an alias counts as the whole node it names.
+    Each flow collection opens with its own `[` or `{`. A block collection starts to the right of the one
+    holding it, or in the same column once (a sequence as a mapping's value), so a chain of them is at
+    most twice as long as the widest line.
     """
+    widest = max((len(line) for line in text.splitlines()), default=0)
+    return text.count("[") + text.count("{") + 2 * widest + 3
+
+
+def _check_depth_before_building(path: Path, text: str) -> None:
+    """Walk the parser's events, which needs no recursion, and stop at the first node nested too deeply."""
     loader = _LOADER(text)
-    # One [expanded node count, depth below, anchor] per open collection; anchors map to (count, depth).
-    open_nodes: list[list[Any]] = []
-    anchors: dict[str, tuple[int, int]] = {}
+    depth = 0
     try:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.CollectionStartEvent):
-                open_nodes.append([1, 0, event.anchor])
-                size, depth = 0, len(open_nodes)
-            else:
-                if isinstance(event, yaml.CollectionEndEvent):
-                    size, below, anchor = open_nodes.pop()
-                    depth = below + 1
-                elif isinstance(event, yaml.ScalarEvent):
-                    size, depth, anchor = 1, 1, event.anchor
-                elif isinstance(event, yaml.AliasEvent):
-                    (size, depth), anchor = anchors.get(event.anchor or "", (1, 1)), None
-                else:
-                    continue
-                if anchor is not None:
-                    anchors[anchor] = (size, depth)
-                if open_nodes:
-                    parent = open_nodes[-1]
-                    parent[0] += size
-                    parent[1] = max(parent[1], depth)
-                    size, depth = parent[0], len(open_nodes) + depth
-            line = event.start_mark.line + 1
-            if depth > MAX_DEPTH:
-                raise YamlSyntaxError(path, line, f"nested more than {MAX_DEPTH} levels deep")
-            if size > MAX_NODES:
-                raise YamlSyntaxError(path, line, f"aliases expand to more than {MAX_NODES} nodes")
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise YamlSyntaxError(path, line, f"nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
-        return  # composing reports syntax errors with their line
+        return  # building the nodes reports syntax errors with their line
     finally:
         loader.dispose()
 
 
-def _check_duplicate_keys(path: Path, root: yaml.Node) -> None:
-    """The first key given twice in one mapping; each shared (aliased) node is visited once."""
-    pending: list[tuple[yaml.Node, tuple[int | str, ...]]] = [(root, ())]
-    visited: set[int] = set()
+# Where a node is, as (where its parent is, its key or index): built in constant space per node, spelled out
+# only for an error message.
+Where = tuple[Any, int | str] | None
+
+
+def _spelled(where: Where) -> str | None:
+    parts: list[int | str] = []
+    while where is not None:
+        where, part = where
+        parts.append(part)
+    return format_loc(tuple(reversed(parts))) or None
+
+
+def _children(node: yaml.Node, where: Where) -> list[tuple[yaml.Node, Where]]:
+    if isinstance(node, yaml.MappingNode):
+        pairs = [((where, str(key.value)), key, value) for key, value in node.value]
+        return [item for inside, key, value in pairs for item in ((key, inside), (value, inside))]
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, (where, index)) for index, item in enumerate(node.value)]
+    return []
+
+
+def _refuse_duplicate_keys(path: Path, node: yaml.MappingNode, where: Where) -> None:
+    first_line: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        if isinstance(key_node, yaml.ScalarNode) and key in first_line:
+            raise YamlSyntaxError(
+                path,
+                key_node.start_mark.line + 1,
+                f"duplicate key '{key}' (first given on line {first_line[key]})",
+                field=_spelled((where, key)),
+            )
+        first_line.setdefault(key, key_node.start_mark.line + 1)
+
+
+def _check_tree(path: Path, root: yaml.Node) -> None:
+    """Depth and duplicate keys of a file without anchors, whose nodes therefore form a plain tree."""
+    pending: list[tuple[yaml.Node, Where, int]] = [(root, None, 1)]
     while pending:
-        node, loc = pending.pop()
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
+        node, where, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(path, node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.MappingNode):
-            first_line: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                if isinstance(key_node, yaml.ScalarNode) and key in first_line:
-                    raise YamlSyntaxError(
-                        path,
-                        key_node.start_mark.line + 1,
-                        f"duplicate key '{key}' (first given on line {first_line[key]})",
-                        field=format_loc((*loc, key)),
-                    )
-                first_line.setdefault(key, key_node.start_mark.line + 1)
-                pending.append((value_node, (*loc, key)))
+            _refuse_duplicate_keys(path, node, where)
+            pending.extend((value, (where, str(key.value)), depth + 1) for key, value in node.value)
         elif isinstance(node, yaml.SequenceNode):
-            pending.extend((item, (*loc, index)) for index, item in enumerate(node.value))
+            pending.extend((item, (where, index), depth + 1) for index, item in enumerate(node.value))
+
+
+def _check_nodes(path: Path, root: yaml.Node) -> None:
+    """One pass over the node graph, each shared (aliased) node measured once: duplicate keys, and the depth
+    and number of nodes of the data the file expands to, where an alias counts as the whole node it names."""
+    measured: dict[int, tuple[int, int]] = {}  # node id -> (nodes once expanded, depth of the deepest below)
+    open_ids: set[int] = set()  # the nodes whose children are being measured: the path from the root
+    # (node, where it is, how deep it is, whether its children are measured)
+    pending: list[tuple[yaml.Node, Where, int, bool]] = [(root, None, 1, False)]
+    while pending:
+        node, where, depth, children_measured = pending.pop()
+        line = node.start_mark.line + 1
+        if children_measured:
+            open_ids.discard(id(node))
+            sizes = [measured[id(child)] for child, _ in _children(node, where)]
+            nodes = 1 + sum(size for size, _ in sizes)
+            if nodes > MAX_NODES:
+                raise YamlSyntaxError(
+                    path, line, f"more than {MAX_NODES} values once aliases are expanded", _spelled(where)
+                )
+            measured[id(node)] = (nodes, 1 + max((below for _, below in sizes), default=0))
+            continue
+        below = measured[id(node)][1] if id(node) in measured else 1
+        if depth - 1 + below > MAX_DEPTH:
+            raise YamlSyntaxError(path, line, f"nested more than {MAX_DEPTH} levels deep")
+        if id(node) in measured:
+            continue
+        if id(node) in open_ids:
+            raise YamlSyntaxError(path, line, "an alias refers to a node that contains it", _spelled(where))
+        if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_keys(path, node, where)
+        open_ids.add(id(node))
+        pending.append((node, where, depth, True))
+        pending.extend((child, inside, depth + 1, False) for child, inside in _children(node, where))
 
 
 def read_yaml(path: Path) -> YamlDocument:
     """Parse once into both plain data and the node tree that carries positions."""
     text = _read_text(path)
-    _check_shape(path, text)
+    if _nesting_bound(text) > SAFE_BUILD_DEPTH:
+        _check_depth_before_building(path, text)
     loader = _LOADER(text)
     root: yaml.Node | None = None
     try:
         root = loader.get_single_node()
-        if root is not None:
-            _check_duplicate_keys(path, root)
+        if root is not None and "&" in text:  # anchors: aliases may share (or loop back to) a node
+            _check_nodes(path, root)
+        elif root is not None:
+            _check_tree(path, root)
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -204,9 +204,10 @@ def test_an_alias_bomb_in_a_fixture_is_refused_with_its_line(tmp_path, capsys):
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "&l0" in text)
     problem = _only_problem(tmp_path)
     assert (problem.path, problem.line) == (path, line)
-    assert "aliases expand to more than" in problem.message
+    assert "values once aliases are expanded" in problem.message
+    assert problem.field is not None and problem.field.startswith("execution.python.cases[0].expected")
     assert main(["check", str(tmp_path / "content")]) == 2
-    assert f"{path}:{line}: aliases expand to more than" in capsys.readouterr().out
+    assert f"{path}:{line}: {problem.field}: more than" in capsys.readouterr().out
 
 
 def test_a_few_aliases_are_still_fine(tmp_path):
@@ -226,6 +227,13 @@ def test_nesting_built_from_aliases_counts_as_nesting(tmp_path):
     chain = ", ".join(["&a0 [x]", *(f"&a{i} [*a{i - 1}]" for i in range(1, 100))])
     _question_with(tmp_path, "expected: true", f"expected: [{chain}]")
     assert "nested more than" in _only_problem(tmp_path).message
+
+
+def test_an_alias_inside_its_own_anchor_is_refused(tmp_path):
+    _question_with(tmp_path, "expected: true", "expected: &loop [1, *loop]")
+    problem = _only_problem(tmp_path)
+    assert problem.message == "an alias refers to a node that contains it"
+    assert problem.field == "execution.python.cases[0].expected[1]"
 
 
 def test_a_duplicate_key_names_file_line_and_field(tmp_path):
