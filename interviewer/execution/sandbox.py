@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 RUNNER_FILES = ("child.py", "bpf.py", "sql_dialect.py")
 SANDBOX_UID = 65534  # "nobody" inside the user namespace
 REPLY_BYTES = 1024 * 1024
+ERROR_BYTES = 4096
 TASK_BYTES = 4 * 1024 * 1024
 STALE_PREFIX = "interviewer-run-"  # folders an earlier version made for each run
 
@@ -148,7 +149,7 @@ def _start(task: dict[str, Any], limits: Limits, with_sqlglot: bool) -> dict[str
                 _command(seccomp.fileno(), with_sqlglot),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,  # bubblewrap's and the runner's own errors; candidate code cannot reach it
                 pass_fds=(seccomp.fileno(),),
                 start_new_session=True,  # its own process group, so the whole sandbox can be killed at once
                 env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
@@ -156,53 +157,58 @@ def _start(task: dict[str, Any], limits: Limits, with_sqlglot: bool) -> dict[str
         except OSError as exc:
             return {"status": "error", "error": f"the sandbox could not start: {exc.strerror}"}
     try:
-        output, timed_out = _exchange(process, data, limits.wall_seconds)
+        output, errors, timed_out = _exchange(process, data, limits.wall_seconds)
     finally:
         _kill(process)
     if timed_out:
         return {"status": "timeout", "error": f"stopped after {limits.wall_seconds:g}s of wall-clock time"}
     if output is None:
         return {"status": "limit", "error": "stopped at the output size limit"}
-    return _reply(output, process.returncode, limits)
+    return _reply(output, errors, process.returncode, limits)
 
 
-def _exchange(process: subprocess.Popen[bytes], data: bytes, wall_seconds: float) -> tuple[bytes | None, bool]:
-    """Send the task and read the reply, never more than REPLY_BYTES and never past the wall-clock limit."""
-    assert process.stdin is not None and process.stdout is not None
+def _exchange(process: subprocess.Popen[bytes], data: bytes, wall_seconds: float) -> tuple[bytes | None, bytes, bool]:
+    """Send the task, read the reply and the last of stderr; never more than REPLY_BYTES, never past the wall clock.
+
+    Returns (reply or None when it was too long, end of stderr, whether the wall-clock limit was reached).
+    """
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
     deadline = time.monotonic() + wall_seconds
     received = bytearray()
+    errors = bytearray()
     pending = memoryview(data)
     os.set_blocking(process.stdin.fileno(), False)
     with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
+        selector.register(process.stdout, selectors.EVENT_READ, received)
+        selector.register(process.stderr, selectors.EVENT_READ, errors)
         selector.register(process.stdin, selectors.EVENT_WRITE)
-        open_streams = 2
-        while open_streams:
+        while selector.get_map():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return None, True
+                return None, bytes(errors), True
             for key, _ in selector.select(remaining):
                 if key.fileobj is process.stdin:
                     try:
                         pending = pending[os.write(process.stdin.fileno(), pending[:65536]) :]
-                    except (BrokenPipeError, BlockingIOError):
+                    except BlockingIOError:
+                        continue
+                    except BrokenPipeError:
                         pending = pending[len(pending) :]
                     if not pending:
                         selector.unregister(process.stdin)
                         process.stdin.close()
-                        open_streams -= 1
-                else:
-                    chunk = os.read(process.stdout.fileno(), 65536)
-                    if not chunk:
-                        selector.unregister(process.stdout)
-                        open_streams -= 1
-                        continue
-                    received += chunk
-                    if len(received) > REPLY_BYTES:
-                        return None, False
+                    continue
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    continue
+                key.data.extend(chunk)
+                if len(received) > REPLY_BYTES:
+                    return None, bytes(errors), False
+                del errors[:-ERROR_BYTES]
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=max(0.1, deadline - time.monotonic()))
-    return bytes(received), False
+    return bytes(received), bytes(errors), False
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
@@ -211,13 +217,13 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=5)
-    for stream in (process.stdin, process.stdout):
+    for stream in (process.stdin, process.stdout, process.stderr):
         if stream is not None:
             with contextlib.suppress(OSError):
                 stream.close()
 
 
-def _reply(output: bytes, code: int | None, limits: Limits) -> dict[str, Any]:
+def _reply(output: bytes, errors: bytes, code: int | None, limits: Limits) -> dict[str, Any]:
     last = output.rstrip(b"\n").rpartition(b"\n")[2]
     if last.startswith(b"{"):
         try:
@@ -237,4 +243,7 @@ def _reply(output: bytes, code: int | None, limits: Limits) -> dict[str, Any]:
         return {"status": "error", "error": "stopped for a forbidden system call"}
     if signalled:
         return {"status": "error", "error": f"the run was stopped by signal {signalled}"}
+    last_error = errors.decode("utf-8", "replace").strip().rpartition("\n")[2][:200]
+    if last_error:  # the sandbox or the runner failed before any candidate code could write there
+        return {"status": "error", "error": f"the run ended without a result: {last_error}"}
     return {"status": "error", "error": "the run ended without a result (it may have exited on its own)"}
