@@ -250,3 +250,18 @@ def test_a_file_system_without_locks_still_saves(store, monkeypatch):
     transcript = Transcript(id="20260101-000000-sre-beef", round_id="sre", question_ids=[], persona="casual")
     store.save(transcript)
     assert store.load(transcript.id).id == transcript.id
+
+
+def test_a_full_disk_in_a_typed_interview_says_the_answer_is_on_screen(tmp_path, capsys, monkeypatch):
+    import io
+
+    store, transcript = _unfinished(tmp_path, capsys)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{SECOND_ANSWER}\n.\n"))
+    _fail_writes(monkeypatch, errno.ENOSPC)
+
+    code = main(["resume", transcript.id])
+
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "the disk is full" in err and "it is still on your screen above" in err
+    assert _said(store.load(transcript.id)) == [FIRST_ANSWER]
