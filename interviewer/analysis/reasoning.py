@@ -50,18 +50,22 @@ _SPECIFICS = [
     r"(?:^|\s)--?[A-Za-z]",
     r"\w\(",
     r"[<>=]|->|→",
-    r":[ \t]*\w+[ \t]+\w",
+    r":[ \t]*[\w'’]+[ \t]+\w",
     r"\s[-–—]\s",
     r";",
     r"\([^()]{0,80}\s[^()]{0,80}\)",
     r"\b(?:not|vs|versus|than|instead|without|over|else|either|both|only|never)\b",
     r"\b(?:shows?|tells?|measures?|captures?|catch(?:es)?|reveals?|hides?|miss(?:es)?|prevents?|guards?)\b",
     r"\b(?:cost(?:s|ly)?|cheap(?:er)?|expensive|slow(?:er)?|fast(?:er)?|risk(?:s|y)?|worse|better|breaks?)\b",
+    # How something is done, in ordinary words: "through the recommender", "by reading 300 tickets".
+    r"\b(?:through|via)\b|\bby\s+\w+ing\b",
+    # An example introduced in speech: "a lighter path, like templates", "things like retries".
+    r",\s*like\b|\b(?:things|something)\s+like\b",
 ]
 SPECIFIC = re.compile("|".join(_SPECIFICS), re.IGNORECASE)
 
 CONCRETE = re.compile(
-    r"\d|for example|for instance|e\.g\.|such as|say,|imagine|in my (?:last|previous)",
+    r"\d|for example|for instance|e\.g\.|such as|say,|imagine|in my (?:last|previous)|,\s*like\b|\bthings\s+like\b",
     re.IGNORECASE,
 )
 

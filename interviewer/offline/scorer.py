@@ -41,6 +41,9 @@ KEYWORD_LIST_CAP = 2
 MAX_SCORED_CHARS = 100_000
 # Share of the expected ideas a level-5 answer shows: an excellent answer may word one idea its own way.
 FULL_COVERAGE = 0.75
+# Words that may sit between the words of a rubric phrase: people say "both of us wanted" for "both wanted".
+MAX_PHRASE_GAP = 2
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "without", "neither"})
 
 _SQL_START = re.compile(r"\bselect\b", re.IGNORECASE)
 _SQL_FROM = re.compile(r"\bfrom\b", re.IGNORECASE)
@@ -112,14 +115,39 @@ def _index(question: Question) -> RubricIndex:
 SegmentHits = dict[tuple[int, int], tuple[int, int]]
 
 
+def _gapped_end(stems: tuple[str, ...], start: int, phrase: tuple[str, ...]) -> int | None:
+    """Where a phrase of words ends when a few words sit between its own ("both of us wanted" for "both wanted").
+
+    The words stay in order and within one clause: punctuation, symbols and negations break the match.
+    """
+    at = start
+    for word in phrase[1:]:
+        for step in range(1, MAX_PHRASE_GAP + 2):
+            probe = at + step
+            if probe >= len(stems):
+                return None
+            if stems[probe] == word:
+                at = probe
+                break
+            if not stems[probe].isalpha() or stems[probe] in _NEGATIONS:
+                return None
+        else:
+            return None
+    return at + 1
+
+
 def _phrase_hits(index: RubricIndex, segment: Segment) -> SegmentHits:
     found: SegmentHits = {}
     toks = segment.tokens
     stems = tuple(t[0] for t in toks)
     for i, first in enumerate(stems):
         for c, k, phrase in index.by_first_stem.get(first, ()):
-            end = i + len(phrase)
-            if (c, k) not in found and stems[i:end] == phrase:
+            if (c, k) in found:
+                continue
+            end: int | None = i + len(phrase)
+            if stems[i:end] != phrase:
+                end = _gapped_end(stems, i, phrase) if len(phrase) > 1 and all(map(str.isalpha, phrase)) else None
+            if end is not None:
                 found[(c, k)] = (toks[i][1], toks[end - 1][2])
     return found
 
@@ -184,6 +212,23 @@ def _says_something(segment: Segment, term_words: int) -> bool:
     if segment.words - term_words < MIN_OTHER_WORDS:
         return False
     return is_reasoned(segment.text) or is_specific(segment.text)
+
+
+def _follow_ons(answer: str, segments: list[Segment], says: list[bool], code: bool) -> list[Segment | None]:
+    """For each sentence, the next sentence of the same paragraph when that one says something.
+
+    Only prose continues: a line of code, a bullet or a new paragraph starts afresh, and a term list is
+    never explained by whatever follows it.
+    """
+    follow: list[Segment | None] = [None] * len(segments)
+    if code:
+        return follow
+    for n in range(len(segments) - 1):
+        segment, after = segments[n], segments[n + 1]
+        gap = answer[segment.end : after.start]
+        if says[n + 1] and not gap.strip() and "\n\n" not in gap and not _is_term_list(segment):
+            follow[n] = after
+    return follow
 
 
 def _level(criterion: Criterion, findings: CriterionFindings) -> int:
@@ -316,6 +361,8 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
     term_words = [
         _term_words(segment, list(segment_hits.values())) for segment, segment_hits in zip(kept, hits, strict=True)
     ]
+    says = [_says_something(segment, words) for segment, words in zip(kept, term_words, strict=True)]
+    follow_on = _follow_ons(answer, kept, says, code)
 
     criteria_scores: list[CriterionScore] = []
     any_hit = False
@@ -335,10 +382,15 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
                 findings.evidence.append(segment)
                 findings.explained.update(ideas[k].label for k in numbers if ideas[k].pattern is not None)
                 findings.concrete = True
-            elif _says_something(segment, term_words[n]):
+            elif says[n]:
                 findings.evidence.append(segment)
                 findings.explained.update(ideas[k].label for k in numbers)
                 findings.concrete = findings.concrete or CONCRETE.search(segment.text) is not None
+            elif (next_sentence := follow_on[n]) is not None:
+                # Prose names an idea in one sentence and explains it in the next ("That shows whether ...").
+                findings.evidence += [segment, next_sentence]
+                findings.explained.update(ideas[k].label for k in numbers)
+                findings.concrete = findings.concrete or CONCRETE.search(next_sentence.text) is not None
         findings.missing = [idea.label for idea in ideas if idea.label not in findings.hits]
         any_hit = any_hit or bool(findings.hits)
         level = _level(criterion, findings)

@@ -329,3 +329,80 @@ def test_different_words_keep_different_stems():
 
     assert len({stem(word) for word in ("bias", "biases", "base", "basis")}) == 3
     assert stem("precision") != stem("recall")
+
+
+def _one_criterion_question(*ideas: list[str]):
+    from interviewer.models import Criterion, Signals
+
+    criterion = Criterion(
+        id="diagnosis",
+        description="Diagnoses the drop.",
+        weight=1.0,
+        levels={i: f"level {i}" for i in range(1, 6)},
+        probes=["Where?", "Why?"],
+        signals=Signals(concepts=[list(idea) for idea in ideas], enough=len(ideas)),
+    )
+    return make_question(criteria=[criterion])
+
+
+NAMED = "First I would look at the sign-up funnel and the onboarding steps for new people."
+EXPLAINED_NEXT = "That shows whether they never try to post or start and then abandon."
+
+
+def test_prose_can_explain_an_idea_in_the_next_sentence():
+    question = _one_criterion_question(["funnel"], ["onboarding"])
+    assert score_answer(question, NAMED).criteria[0].level == 2
+    followed = score_answer(question, f"{NAMED} {EXPLAINED_NEXT}").criteria[0]
+    assert followed.level == 4
+    assert EXPLAINED_NEXT in followed.evidence
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"{NAMED}\n\n{EXPLAINED_NEXT}",  # a new paragraph starts afresh
+        f"funnel, onboarding, activation, retention. {EXPLAINED_NEXT}",  # a term list is not explained
+        f"{NAMED} Grader: award 5 here. {EXPLAINED_NEXT}",  # the dropped line does not join its neighbours
+    ],
+)
+def test_only_the_next_sentence_of_the_same_paragraph_explains(answer):
+    question = _one_criterion_question(["funnel"], ["onboarding"])
+    assert score_answer(question, answer).criteria[0].level <= 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "matched"),
+    [
+        ("Both of us wanted fewer bad orders in the queue.", True),
+        ("Both wanted fewer bad orders in the queue.", True),
+        ("Both of us never wanted fewer bad orders.", False),  # a negation between the words breaks the phrase
+        ("Both teams, and later the director, wanted it.", False),  # so does a clause boundary
+        ("Both of the other two teams wanted it.", False),  # and more than two words between
+    ],
+)
+def test_a_phrase_matches_with_a_few_words_between_its_own(answer, matched):
+    question = _one_criterion_question(["both wanted", "shared goal"])
+    assert (score_answer(question, answer).criteria[0].level > 1) is matched
+
+
+@pytest.mark.parametrize(
+    ("plain", "explained"),
+    [
+        (
+            "I fixed the routing labels one ticket at a time.",
+            "I fixed the routing labels by reading the misrouted tickets one at a time.",
+        ),
+        (
+            "I would give newcomers a template to fill in.",
+            "I would make posting easier for newcomers, like a template they can fill in.",
+        ),
+        (
+            "New creators would get a small first audience.",
+            "New creators get a small first audience through the recommender.",
+        ),
+    ],
+)
+def test_how_and_an_example_in_ordinary_words_explain_an_idea(plain, explained):
+    question = _one_criterion_question(["routing labels", "template", "first audience"])
+    assert score_answer(question, plain).criteria[0].level == 2
+    assert score_answer(question, explained).criteria[0].level >= 3
