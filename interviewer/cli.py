@@ -476,7 +476,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for e in listing.summaries:
         overall = f"{e.overall:.2f}" if e.overall is not None else "-"
         tid, round_id, persona = one_line(e.id), one_line(e.round_id), one_line(e.persona)
-        lines.append(f"{tid:<40} {e.started_at:%Y-%m-%d %H:%M} {round_id:<14} {persona:<8} {overall:>7}  {e.status}")
+        started = str(e.started_at)[:16]  # "YYYY-MM-DD HH:MM", several times faster than strftime
+        lines.append(f"{tid:<40} {started:<16} {round_id:<14} {persona:<8} {overall:>7}  {e.status}")
     sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_OK
 
