@@ -127,9 +127,9 @@ class TranscriptWriteError(TranscriptError):
     def __init__(self, path: Path, exc: OSError) -> None:
         self.path = path
         self.reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
-        where = exc.filename if exc.filename and Path(exc.filename) != path else path
+        where = f" ({exc.filename})" if exc.filename and Path(exc.filename) != path else ""
         hint = "; choose another folder with --transcripts DIR" if exc.errno in _NOT_WRITABLE else ""
-        super().__init__(f"cannot save {path}: {self.reason} ({where}){hint}")
+        super().__init__(f"cannot save {path}: {self.reason}{where}{hint}")
 
 
 _OS_REASONS = {
