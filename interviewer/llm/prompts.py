@@ -92,11 +92,12 @@ def _follow_up(plan: Plan, focus: ProbeFocus | None) -> str:
     if plan.probe is not None and plan.probe.kind == "scale":
         return f"{lead}Ask what would change in their approach if the data were 10x larger. {grounded}"
     if focus is not None and focus.criterion is not None:
-        covered = "; ".join(focus.covered) if focus.covered else "nothing yet"
+        weak = focus.criterion.rstrip(". ")
+        covered = "; ".join(c.rstrip(". ") for c in focus.covered) if focus.covered else "nothing yet"
         examples = " / ".join(focus.examples) or (plan.probe_text or "")
         return (
             f"{lead}Ask one follow-up question about this part of the answer, which is still weak: "
-            f'"{focus.criterion}". The answer already covers: {covered}; do not ask for any of that again. '
+            f'"{weak}". The answer already covers: {covered}; do not ask for any of that again. '
             f"Example questions, to adapt rather than copy: {examples}. {grounded}"
         )
     return f"{lead}Ask this follow-up, in your own words and tied to what the candidate just said: {plan.probe_text}"

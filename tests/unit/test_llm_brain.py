@@ -286,7 +286,7 @@ async def test_a_follow_up_prompt_names_the_criterion_what_is_covered_and_the_to
     assert "<candidate_answer>" in task  # the candidate's words are wrapped as data
     assert follow_up.probe is not None and follow_up.probe.kind == "criterion"
     criterion = next(c for c in question.criteria if c.id == follow_up.probe.criterion_id)
-    assert criterion.description in task
+    assert f'still weak: "{criterion.description.rstrip(".")}"' in task
     assert "The answer already covers:" in task
     assert "to adapt rather than copy" in task
 
