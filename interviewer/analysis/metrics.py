@@ -63,7 +63,7 @@ _NOT_A_CONTRAST = r"(?!time\b|(?:the\s+)?(?:last|past|next|years?|months?|weeks?
 _CONTRAST = re.compile(
     r"\(\s*not\b|\bnot\s+[\w/@-]+\s*\)|\bvs\.?(?!\w)|\bversus\b|\bover\s+" + _NOT_A_CONTRAST + r"[\w@-]+|"
     r"\binstead\s+of\b|\brather\s+than\b|\bcompared\s+(?:to|with)\b|\w\s*:\s+\w+(?:\s+\w+){2,}|"
-    r"->|=>|→|\([A-Za-z][^()\n]*\s[^()\n]+\)",  # "hard to reverse -> precision", "MAU (hides churn)"
+    r"->|=>|→|\([A-Za-z][^()\s]*\s[^()\n]*\)",  # "hard to reverse -> precision", "MAU (hides churn)"
     re.IGNORECASE,
 )
 _TERM_LIST_ITEMS = 4
