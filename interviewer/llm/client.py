@@ -130,7 +130,7 @@ def usage_of_call(
         prompt_tokens=prompt,
         completion_tokens=completion,
         approximate=approximate,
-        estimated_cost_usd=round(cost, 6),
+        estimated_cost_usd=cost,
     )
 
 
