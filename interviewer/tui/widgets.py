@@ -194,7 +194,8 @@ class SidePanel(Static):
         table.add_row("Time", clock)
         table.add_row("Persona", literal(status.persona_name))
         table.add_row("Backend", literal(status.backend))
-        table.add_row("Tokens", f"{'~' if status.tokens_approximate else ''}{status.tokens:,}")
+        approximate = status.tokens_approximate and status.tokens > 0  # "~0" would hedge a count that is exact
+        table.add_row("Tokens", f"{'~' if approximate else ''}{status.tokens:,}")
         table.add_row("Cost", f"${status.cost_usd:.4f}")
         table.add_row("Draft", f"{status.draft_tokens} tokens")
         table.add_row("Status", "completed" if status.finished else "in progress")
