@@ -704,6 +704,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Shorter values are not real keys, and hiding them would blank out ordinary words in messages.
+MIN_SECRET_LENGTH = 4
+
+
 def _secrets_in(argv: Sequence[str]) -> list[str]:
     """Values of --api-key (or an abbreviation argparse accepts) and credentials inside --base-url."""
     found: list[str] = []
@@ -717,7 +721,7 @@ def _secrets_in(argv: Sequence[str]) -> list[str]:
             from interviewer.llm.config import split_url_secrets
 
             found += split_url_secrets(value)[1]
-    return [secret for secret in found if secret]
+    return [secret for secret in found if len(secret) >= MIN_SECRET_LENGTH]
 
 
 def _hide(text: str, secrets: Sequence[str]) -> str:
