@@ -93,7 +93,8 @@ class TokenUsage(BaseModel):
             completion_tokens=self.completion_tokens + other.completion_tokens,
             candidate_tokens=self.candidate_tokens + other.candidate_tokens,
             approximate=self.approximate or other.approximate,
-            estimated_cost_usd=round(self.estimated_cost_usd + other.estimated_cost_usd, 6),
+            # Not rounded here: many tiny calls rounded one by one would drift from the true total.
+            estimated_cost_usd=self.estimated_cost_usd + other.estimated_cost_usd,
         )
 
 
