@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import gc
 import json
 import os
 import re
 import secrets
+import sys
 import tempfile
 import time
 import weakref
@@ -149,6 +149,18 @@ LOCK_SUFFIX = ".lock"
 ABANDONED_TEMP_SECONDS = 600
 
 
+if sys.platform == "win32":
+
+    def _lock_without_waiting(fd: int) -> None:
+        """Windows has no flock: the check for a stale copy before each save still guards the file."""
+
+else:
+    import fcntl
+
+    def _lock_without_waiting(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 def is_transcript_id(value: str) -> bool:
     return TRANSCRIPT_ID.fullmatch(value) is not None
 
@@ -227,7 +239,7 @@ class TranscriptStore:
             except OSError as exc:
                 raise TranscriptWriteError(path, exc) from None
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _lock_without_waiting(fd)
             except BlockingIOError:
                 os.close(fd)
                 raise TranscriptBusyError(
