@@ -202,7 +202,9 @@ def test_two_concurrent_writers_killed_at_random_moments_lose_nothing_silently(t
         if code == 0:
             assert len(mine) == json.loads(out)["answers_used"]  # success means every answer it took is saved
         elif code == 2:
-            assert "is open in another window or process" in err and len(err.strip().splitlines()) == 1
+            # Refused while the other held the interview, or after it wrote turns this one had not read.
+            refusals = ("is open in another window or process", "changed on disk since this copy was read")
+            assert any(refusal in err for refusal in refusals) and len(err.strip().splitlines()) == 1
             assert mine == []  # refused before it took any answer
         else:
             assert code == -signal.SIGKILL
