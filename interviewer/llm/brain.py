@@ -8,6 +8,7 @@ breaker), and the server is tried again after a pause.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing
@@ -177,6 +178,10 @@ class LLMBrain:
                             yield shown
                 if not too_long and (tail := redactor.flush()):
                     yield tail
+            except (asyncio.CancelledError, GeneratorExit):
+                if pieces:  # cancelled mid-reply (F10, Ctrl-C): the tokens were spent all the same
+                    self._usage += usage_of_call(self.target, None, messages, "".join(pieces))
+                raise
             except openai.APIError as exc:
                 reason = describe_error(exc, self.target)
                 if pieces:  # the server took the request and spent tokens on it

@@ -252,6 +252,8 @@ async def test_cancelling_a_turn_in_flight_closes_its_stream(small_library, stor
             break
         await asyncio.sleep(0.05)
     assert fake_server.in_flight == 0
+    spent = llm_brain.take_usage()  # what was streamed before the cancel still counts
+    assert spent.calls == 1 and spent.completion_tokens > 0 and spent.approximate
 
 
 async def test_repeated_failures_send_the_interview_offline_and_the_server_is_tried_again_later(
