@@ -35,7 +35,7 @@ _MARKERS = [
     r"whereas",
     r"unless",
     r"if\b.{3,80}?\b(?:then|would|will|we|i|you|it|the)\b",
-    r"so (?:we|i|you|it|the|that)",
+    r"so (?:we|i|you|it|the|that|he|she|they|people|users|our|my|their)",
     r"but",
     r"while",
     r"compared (?:to|with)",
@@ -66,6 +66,29 @@ SPECIFIC = re.compile("|".join(_SPECIFICS), re.IGNORECASE)
 
 CONCRETE = re.compile(
     r"\d|for example|for instance|e\.g\.|such as|say,|imagine|in my (?:last|previous)|,\s*like\b|\bthings\s+like\b",
+    re.IGNORECASE,
+)
+
+# A rubric idea that is itself a way of reasoning ("rather than", "trade-off") is shown by reasoning that
+# way in any words: "I compared DistilBERT with TF-IDF", "3 points more accurate but twice as slow".
+CONTRAST_PHRASES = frozenset({"rather than", "instead of", "compared with", "compared to", "versus", "vs"})
+TRADE_OFF_PHRASES = frozenset({"trade-off", "tradeoff", "trade off", "at the cost of"})
+_COMPARATIVE = (
+    r"(?:more|less|fewer|higher|lower|better|worse|faster|slower|cheaper|costlier|simpler|safer|riskier|easier|"
+    r"harder|bigger|smaller|larger|longer|shorter|quicker|stronger|weaker)"
+)
+_GIVE_AND_TAKE = r"(?:but|yet|though|although|whereas|at the (?:cost|expense|price) of|in exchange for)"
+STATED_CONTRAST = re.compile(
+    r"\b(?:rather\s+than|instead\s+of|versus|vs|unlike|whereas|nor|as\s+opposed\s+to)\b"
+    r"|(?<!more )(?<!less )(?<!fewer )\bthan\b"
+    r"|\bcompar(?:e|ed|ing)\b[^.;:!?]{0,60}?\b(?:with|to|against)\b"
+    r"|[,(]\s*not\b",
+    re.IGNORECASE,
+)
+STATED_TRADE_OFF = re.compile(
+    rf"\b{_COMPARATIVE}\b[^.;!?]{{0,80}}?\b{_GIVE_AND_TAKE}\b"
+    rf"|\b{_GIVE_AND_TAKE}\b[^.;!?]{{0,80}}?\b{_COMPARATIVE}\b"
+    r"|\b(?:gave|give|giving|gives)\s+up\b|\btrad(?:ed|ing)\b|\bsacrific\w*|\bthe\s+(?:price|catch|downside)\b",
     re.IGNORECASE,
 )
 

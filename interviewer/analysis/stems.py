@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z0-9_]+(?:['’][A-Za-z]+)?|[()\[\]{}<>=+^%$#@!?,;:&|~]")
 _BRITISH = re.compile(r"is(e|es|ed|ing|ation|ations)$")
 _NO_PLURAL_S = ("ss", "us", "is")
+_VOWEL_SION = re.compile(r"[aeiou]sion$")
 _NOT_PLURALS = frozenset({"bias", "alias", "atlas", "canvas", "lens", "news", "series", "species", "always"})
 # Common shorthand written for the same idea; keyed by stem, so every inflection is covered.
 _SHORTHAND = {
@@ -68,12 +69,16 @@ def stem(word: str) -> str:
             elif w.endswith("at") and len(w) >= 5:
                 w = w[:-2]  # deduplicated -> deduplic, like deduplicate
             break
-    # Derivations that name the same idea: deduplication, deduplicate; deployment, deploy.
-    for suffix in ("ations", "ation", "ates", "ate", "ment", "ly"):
+    # Derivations that name the same idea: deduplication, deduplicate; deployment, deploy; a moderator
+    # does moderation.
+    for suffix in ("ations", "ation", "ator", "ates", "ate", "ment", "ly"):
         base = _strip(w, suffix)
         if base is not None:
             w = base
             break
+    # A decision is what was decided, a collision what collides: a vowel before -sion marks a verb in -de.
+    if _VOWEL_SION.search(w) and len(w) >= 7:
+        w = w[:-4] + "d"
     if w.endswith("e") and len(w) > 3:
         w = w[:-1]
     return _SHORTHAND.get(w, w)

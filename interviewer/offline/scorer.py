@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from interviewer.analysis.patterns import linear_pattern
 from interviewer.analysis.reasoning import (
     CONCRETE,
+    CONTRAST_PHRASES,
+    STATED_CONTRAST,
+    STATED_TRADE_OFF,
+    TRADE_OFF_PHRASES,
     directs_grader,
     find_grader_text,
     is_non_answer,
@@ -52,6 +56,7 @@ _PYTHON_SHAPE = re.compile(
     r"^[ \t]*(?:(?:def|class|for|while|return|import|from)\b|[A-Za-z_][\w.]*(?:\[[^\]\n]{0,80}\])?[ \t]*[-+*/]?=[^=])",
     re.MULTILINE,
 )
+_FIRST_WORD = re.compile(r"[,(\s]*\w+")
 # A slash separates terms ("DAU / MAU") only with spaces around it; "30k/day" is one quantity.
 _LIST_SEPARATOR = re.compile(r"[,;|]|\s/\s")
 
@@ -76,6 +81,8 @@ class CriterionFindings:
 class Idea:
     label: str
     pattern: str | None  # a rubric regular expression, or None for an idea made of phrases
+    # For an idea that is a way of reasoning ("rather than", "trade-off"): how a sentence shows it in any words.
+    shape: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ def _index(question: Question) -> RubricIndex:
     ideas: list[list[Idea]] = []
     by_first_stem: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {}
     for c, criterion in enumerate(question.criteria):
-        ideas.append([Idea(idea[0], None) for idea in criterion.signals.concepts])
+        ideas.append([Idea(idea[0], None, _reasoning_shape(idea)) for idea in criterion.signals.concepts])
         ideas[-1] += [Idea(f"/{p}/", p) for p in criterion.signals.patterns]
         for k, idea in enumerate(criterion.signals.concepts):
             for phrase in idea:
@@ -109,6 +116,31 @@ def _index(question: Question) -> RubricIndex:
         _INDEXES.clear()
     _INDEXES[id(question)] = (question, index)
     return index
+
+
+def _reasoning_shape(phrases: list[str]) -> re.Pattern[str] | None:
+    said = {phrase.strip().lower() for phrase in phrases}
+    if said & TRADE_OFF_PHRASES:
+        return STATED_TRADE_OFF
+    if said & CONTRAST_PHRASES:
+        return STATED_CONTRAST
+    return None
+
+
+def _shape_hits(index: RubricIndex, segments: list[Segment], hits: list[SegmentHits]) -> None:
+    """A contrast or a trade-off stated in other words shows the rubric idea that names one."""
+    for n, segment in enumerate(segments):
+        if _is_term_list(segment):
+            continue
+        for c, ideas in enumerate(index.ideas):
+            for k, idea in enumerate(ideas):
+                if idea.shape is None or (c, k) in hits[n]:
+                    continue
+                match = idea.shape.search(segment.text)
+                if match is not None:
+                    # Only the first word counts as the rubric's term: the rest of the clause is the answer's own.
+                    first_word = _FIRST_WORD.match(segment.text, match.start())
+                    hits[n][(c, k)] = (match.start(), first_word.end() if first_word else match.end())
 
 
 # (criterion, idea) -> span of its first match within the segment, for one segment.
@@ -358,6 +390,7 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
             by_text[segment.text] = _phrase_hits(index, segment)
     hits = [dict(by_text[segment.text]) for segment in kept]
     _pattern_hits(index, answer, kept, hits)
+    _shape_hits(index, kept, hits)
     term_words = [
         _term_words(segment, list(segment_hits.values())) for segment, segment_hits in zip(kept, hits, strict=True)
     ]

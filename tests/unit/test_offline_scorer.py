@@ -316,6 +316,9 @@ def test_an_answer_that_mentions_a_reviewer_is_not_an_injection(question):
         ("validation", "val"),
         ("logs", "log", "logging", "logged"),
         ("query", "queries"),
+        ("decision", "decisions", "decide", "decided", "deciding"),
+        ("moderator", "moderators", "moderation", "moderate"),
+        ("collision", "collide", "collided"),
     ],
 )
 def test_inflected_and_derived_forms_share_a_stem(forms):
@@ -406,3 +409,30 @@ def test_how_and_an_example_in_ordinary_words_explain_an_idea(plain, explained):
     question = _one_criterion_question(["routing labels", "template", "first audience"])
     assert score_answer(question, plain).criteria[0].level == 2
     assert score_answer(question, explained).criteria[0].level >= 3
+
+
+@pytest.mark.parametrize(
+    ("idea", "answer", "shown"),
+    [
+        (["trade-off", "at the cost of"], "DistilBERT was 3 points more accurate but took 150 ms on a CPU.", True),
+        (["trade-off", "at the cost of"], "We gave up some freshness to keep the daily job within budget.", True),
+        (["trade-off", "at the cost of"], "DistilBERT was 3 points more accurate on the held-out month.", False),
+        (
+            ["rather than", "instead of"],
+            "I compared a fine-tuned DistilBERT with TF-IDF and logistic regression.",
+            True,
+        ),
+        (["rather than", "instead of"], "Daily actives, not monthly ones, since the product is used every day.", True),
+        (["rather than", "instead of"], "Latency rose by more than 10 ms at peak on the checkout path.", False),
+    ],
+)
+def test_a_contrast_or_trade_off_in_other_words_shows_the_idea_that_names_one(idea, answer, shown):
+    question = _one_criterion_question(idea)
+    assert (score_answer(question, answer).criteria[0].level > 1) is shown
+
+
+def test_a_stated_trade_off_in_a_term_list_shows_nothing():
+    question = _one_criterion_question(["trade-off"], ["latency"], ["accuracy"])
+    listed = score_answer(question, "latency, accuracy, faster but worse, cost, memory")
+    assert listed.criteria[0].level <= 2
+    assert "trade-off" in listed.criteria[0].rationale.split("Not covered:")[1]
