@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z0-9_]+(?:['’][A-Za-z]+)?|[()\[\]{}<>=+^%$#@!?,;:&|~]")
 _BRITISH = re.compile(r"is(e|es|ed|ing|ation|ations)$")
 _NO_PLURAL_S = ("ss", "us", "is")
+# Words whose derived-looking ending is not a derivation of a shorter rubric word (probability is not a probe).
+_KEEP_WHOLE = frozenset({"business", "priority", "authority", "probability"})
 _VOWEL_SION = re.compile(r"[aeiou]sion$")
 _NOT_PLURALS = frozenset({"bias", "alias", "atlas", "canvas", "lens", "news", "series", "species", "always"})
 # Common shorthand written for the same idea; keyed by stem, so every inflection is covered.
@@ -70,11 +72,11 @@ def stem(word: str) -> str:
                 w = w[:-2]  # deduplicated -> deduplic, like deduplicate
             break
     # Derivations that name the same idea: deduplication, deduplicate; deployment, deploy; a moderator
-    # does moderation.
-    for suffix in ("ations", "ation", "ator", "ates", "ate", "ment", "ly"):
+    # does moderation; freshness is fresh, scalability scalable, toxicity toxic, an optimizer optimizes.
+    for suffix in ("ations", "ation", "ator", "ates", "ate", "ment", "ness", "ability", "able", "ity", "izer", "ly"):
         base = _strip(w, suffix)
-        if base is not None:
-            w = base
+        if base is not None and w not in _KEEP_WHOLE:
+            w = base + ("iz" if suffix == "izer" else "")
             break
     # A decision is what was decided, a collision what collides: a vowel before -sion marks a verb in -de.
     if _VOWEL_SION.search(w) and len(w) >= 7:

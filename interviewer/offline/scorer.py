@@ -45,8 +45,9 @@ KEYWORD_LIST_CAP = 2
 MAX_SCORED_CHARS = 100_000
 # Share of the expected ideas a level-5 answer shows: an excellent answer may word one idea its own way.
 FULL_COVERAGE = 0.75
-# Words that may sit between the words of a rubric phrase: people say "both of us wanted" for "both wanted".
-MAX_PHRASE_GAP = 2
+# Words that may sit between the words of a rubric phrase: "both of us wanted" says "both wanted", and "time
+# from sign-up to first post" says "time to first post".
+MAX_PHRASE_GAP = 3
 _NEGATIONS = frozenset({"not", "no", "never", "nor", "without", "neither"})
 
 _SQL_START = re.compile(r"\bselect\b", re.IGNORECASE)

@@ -319,6 +319,10 @@ def test_an_answer_that_mentions_a_reviewer_is_not_an_injection(question):
         ("decision", "decisions", "decide", "decided", "deciding"),
         ("moderator", "moderators", "moderation", "moderate"),
         ("collision", "collide", "collided"),
+        ("fresh", "freshness"),
+        ("scale", "scalable", "scalability"),
+        ("toxic", "toxicity"),
+        ("optimize", "optimizer", "optimization"),
     ],
 )
 def test_inflected_and_derived_forms_share_a_stem(forms):
@@ -332,6 +336,9 @@ def test_different_words_keep_different_stems():
 
     assert len({stem(word) for word in ("bias", "biases", "base", "basis")}) == 3
     assert stem("precision") != stem("recall")
+    assert stem("probability") != stem("probe")
+    assert stem("priority") != stem("prior")
+    assert stem("authority") != stem("author")
 
 
 def _one_criterion_question(*ideas: list[str]):
@@ -380,7 +387,8 @@ def test_only_the_next_sentence_of_the_same_paragraph_explains(answer):
         ("Both wanted fewer bad orders in the queue.", True),
         ("Both of us never wanted fewer bad orders.", False),  # a negation between the words breaks the phrase
         ("Both teams, and later the director, wanted it.", False),  # so does a clause boundary
-        ("Both of the other two teams wanted it.", False),  # and more than two words between
+        ("Both of us three wanted it.", True),
+        ("Both of the other two teams wanted it.", False),  # more than three words between is another thought
     ],
 )
 def test_a_phrase_matches_with_a_few_words_between_its_own(answer, matched):
