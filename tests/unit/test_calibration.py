@@ -114,8 +114,11 @@ def test_the_tuning_part_agrees_with_the_grades(builtin_library):
     """A floor under the figures reported in BENCHMARKS.md, so a regression in the level rule shows up here."""
     tuning, _ = split(GRADED, HELDOUT)
     result = agreement(score_graded(builtin_library, tuning))
-    assert result.spearman >= 0.85
-    assert result.within_one >= 0.9
+    assert result.spearman >= 0.9
+    assert result.within_one >= 0.95
+    assert result.strong_mean >= 4.4
+    # Narrative prose is credited like terse notes: its mean stays within a third of a level of its grade.
+    assert abs(result.mean_score_by_kind["narrative"] - result.mean_grade_by_kind["narrative"]) <= 0.33
     assert result.mean_score_by_kind["terse_expert"] > result.mean_score_by_kind["partial"]
     assert result.mean_score_by_kind["partial"] > result.mean_score_by_kind["keyword_list"]
 
