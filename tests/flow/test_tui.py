@@ -12,7 +12,7 @@ from interviewer.offline.brain import OfflineBrain
 from interviewer.tui.app import make_app
 from interviewer.tui.screens.home import HomeScreen
 from interviewer.tui.screens.interview import ConfirmEnd, InterviewScreen
-from interviewer.tui.screens.report import ReportScreen, highlight
+from interviewer.tui.screens.report import ReportScreen
 from interviewer.tui.screens.review import ProgressScreen, ReviewScreen, TranscriptScreen
 from interviewer.tui.widgets import CandidateMessage, InterviewerMessage, NoteMessage
 from tests.factories import STRONG
@@ -21,6 +21,8 @@ from tests.llm_helpers import Script, capabilities, target_for
 from tests.tui_helpers import FakeClock, make_context, plain, settle
 
 SIZE = (100, 34)
+# Every test here boots the app and drives it with a pilot, about a second each on a busy machine.
+pytestmark = pytest.mark.slow
 
 
 async def type_and_submit(app, pilot, text: str) -> None:
@@ -247,13 +249,6 @@ async def test_markup_and_escape_sequences_are_shown_literally(small_library, tm
             assert "\x1b" not in message.body.source
 
 
-def test_evidence_is_highlighted_in_the_answer_text():
-    text = highlight("We chose DAU because it is daily. [bold]x[/bold]", ["chose DAU", "[bold]x"])
-    assert text.plain == "We chose DAU because it is daily. [bold]x[/bold]"
-    styled = {text.plain[span.start : span.end] for span in text.spans}
-    assert styled == {"chose DAU", "[bold]x"}
-
-
 @pytest.fixture
 def finished_transcripts(small_library, tmp_path):
     import asyncio
@@ -329,37 +324,6 @@ async def test_help_and_theme_toggle(small_library, tmp_path):
         before = app.theme
         await pilot.press("ctrl+t")
         assert app.theme != before
-
-
-def test_no_command_opens_the_tui(monkeypatch):
-    from interviewer import cli
-    from interviewer.tui import app as tui_app
-
-    opened = []
-    monkeypatch.setattr(tui_app.InterviewerApp, "run", lambda self: opened.append(self.ctx))
-    assert cli.main([]) == 0
-    assert opened and opened[0].interviews.brain.backend.name == "offline"  # offline when nothing is configured
-
-
-def test_serve_listens_on_loopback_by_default_and_forwards_options(monkeypatch, tmp_path):
-    import textual_serve.server
-
-    from interviewer import cli
-
-    started = {}
-
-    class FakeServer:
-        def __init__(self, command, host, port, title):
-            started.update(command=command, host=host, port=port)
-
-        def serve(self):
-            started["served"] = True
-
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    assert cli.main(["--content", str(tmp_path), "--offline", "serve", "--port", "8123"]) == 0
-    assert started["host"] == "127.0.0.1" and started["port"] == 8123 and started["served"]
-    assert "-m interviewer" in started["command"]
-    assert f"--content {tmp_path}" in started["command"] and "--offline" in started["command"]
 
 
 async def test_f8_runs_the_draft_like_a_test_runner_without_submitting(tmp_path):

@@ -13,6 +13,8 @@ from tests.factories import STRONG
 from tests.tui_helpers import make_context, settle
 
 SIZES = [(80, 24), (120, 40)]
+# Each snapshot boots the app and renders a whole screen: about a second each on a busy machine.
+pytestmark = pytest.mark.slow
 
 
 async def _played(ctx, library, transcript_id: str, answers: list[str], started: datetime) -> InterviewSession:
