@@ -744,6 +744,8 @@ def sql_question():
 
 SQL_ATTACKS = [
     ("nested-3000-parens", "SELECT " + "(" * 3000 + "1" + ")" * 3000, "error"),
+    ("nested-3000-parens-for-sqlglot", "SELECT " + "(" * 3000 + "1::int" + ")" * 3000, "error"),
+    ("nested-casts-for-sqlglot", "SELECT " + "CAST(" * 1400 + "1" + " AS INT)" * 1400, "error"),
     ("deep-arithmetic", "SELECT " + "+".join(["1"] * 6000), None),
     ("deep-subqueries", "SELECT * FROM " + "(SELECT * FROM " * 500 + "users" + ") t" * 500, None),
     ("too-long", "SELECT 1 " + "-- padding\n" * 3000, "error"),
