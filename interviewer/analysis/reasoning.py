@@ -36,11 +36,12 @@ _MARKERS = [
     r"unless",
     r"if\b.{3,80}?\b(?:then|would|will|we|i|you|it|the)\b",
     r"so (?:we|i|you|it|the|that|he|she|they|people|users|our|my|their)",
+    r"(?:that'?s|this is|which is|that is) why",
     r"but",
     r"while",
     r"compared (?:to|with)",
 ]
-REASONING = re.compile(r"(?<![\w])(?:" + "|".join(_MARKERS) + r")(?![\w])|,\s*so\b", re.IGNORECASE)
+REASONING = re.compile(r"(?<![\w])(?:" + "|".join(_MARKERS) + r")(?![\w])|,\s*so\b|^\W*so\b", re.IGNORECASE)
 
 # Specifics that show understanding without a cue word: a number, a command with a flag, code, a
 # comparison, or a term followed by what it shows ("free -m: read available, not free").

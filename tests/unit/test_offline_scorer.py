@@ -444,3 +444,13 @@ def test_a_stated_trade_off_in_a_term_list_shows_nothing():
     listed = score_answer(question, "latency, accuracy, faster but worse, cost, memory")
     assert listed.criteria[0].level <= 2
     assert "trade-off" in listed.criteria[0].rationale.split("Not covered:")[1]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["So grey-area comments go to human review.", "That's why grey-area comments go to human review."],
+)
+def test_a_sentence_that_draws_a_consequence_explains_its_idea(answer):
+    question = _one_criterion_question(["human review"])
+    assert score_answer(question, "Grey-area comments go to human review.").criteria[0].level == 2
+    assert score_answer(question, answer).criteria[0].level >= 3
