@@ -3,9 +3,11 @@
 Levels follow one rule for every criterion, so scores are predictable and explainable:
 1 no idea of the criterion appears; 2 ideas are named without evidence (or too few);
 3 at least half the expected ideas, one of them explained; 4 two thirds, two explained; 5 three
-quarters, two explained and a concrete detail. An idea is explained when a sentence that names it
-says something more: a reason, a contrast, or a correct specific such as a command with what it shows,
-a number, or code. An answer that is a list of terms never scores above 2.
+quarters, two explained and a concrete detail. An idea is explained when a sentence that names it, or in
+prose the next sentence of its paragraph, says something more: a reason, a contrast, how it is done, an
+example, or a correct specific such as a command with what it shows, a number, or code. An idea that is
+itself a way of reasoning (a comparison, a trade-off) is shown by reasoning that way in any words. An
+answer that is a list of terms never scores above 2.
 """
 
 from __future__ import annotations
