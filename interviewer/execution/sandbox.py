@@ -63,12 +63,20 @@ def _sqlglot_folder() -> str | None:
     return str(Path(spec.origin).parent)
 
 
+@functools.cache
+def _bwrap_has(option: str) -> bool:
+    shown = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, check=False)
+    return option in shown.stdout + shown.stderr
+
+
 def _command(seccomp_fd: int, with_sqlglot: bool) -> list[str]:
     executable, prefix = _interpreter()
     command = ["bwrap", "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-               "--unshare-cgroup-try", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+               "--unshare-cgroup-try", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
                "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
                "--setenv", "LANG", "C.UTF-8", "--setenv", "HOME", "/sandbox"]  # fmt: skip
+    if _bwrap_has("--disable-userns"):  # bubblewrap 0.8+; older ones rely on the filter refusing unshare
+        command.append("--disable-userns")
     # /usr holds the C library and, on most systems, Python; /lib and friends are links into it or copies.
     command += ["--ro-bind", "/usr", "/usr"]
     for top in ("/lib", "/lib64", "/lib32", "/bin"):

@@ -370,6 +370,19 @@ CONTAINMENT: list[tuple[str, str, Callable[[str, Host], None]]] = [
         nothing_got,
     ),
     (
+        "new-user-namespace",
+        attack(
+            """
+        import ctypes
+        libc = ctypes.CDLL(None)
+        results = [libc.unshare(0x10000000), libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0)]
+        return 'GOT namespace' if max(results) >= 0 else 'failed'
+    """,
+            hook=False,
+        ),
+        nothing_got,
+    ),
+    (
         "kill-everything",
         attack("import os, signal\nos.kill(-1, signal.SIGKILL)\nreturn 'killed'", hook=False),
         nothing_got,
