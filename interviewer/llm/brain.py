@@ -25,7 +25,7 @@ from interviewer.llm.client import ModelCaller, Redactor, describe_error, make_c
 from interviewer.llm.config import ModelTarget
 from interviewer.llm.guardrails import WordCounter, check_reply, word_limit
 from interviewer.llm.judge import Judge, JudgeFailed
-from interviewer.llm.prompts import focus_for, interviewer_messages
+from interviewer.llm.prompts import focus_for, interviewer_messages, may_praise
 from interviewer.llm.validity import ValidityGate
 from interviewer.models import AnswerScore, Backend, Persona, Question, TokenUsage
 from interviewer.offline.brain import OfflineBrain
@@ -194,7 +194,7 @@ class LLMBrain:
             text = redact("".join(pieces), self.target)
             self._usage += usage_of_call(self.target, reported[-1] if reported else None, messages, text)
             self.breaker.succeeded()
-            problem = check_reply(text, plan, lead_in=verbatim is not None, praise=persona.praise)
+            problem = check_reply(text, plan, lead_in=verbatim is not None, praise=may_praise(plan, persona))
             if too_long and problem is None:  # redaction can shorten a reply; it was still cut off
                 problem = f"too long (over {limit} words)"
             if problem is not None:

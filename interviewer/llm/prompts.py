@@ -53,6 +53,11 @@ def focus_for(plan: Plan, question: Question | None, score: AnswerScore | None) 
     )
 
 
+def may_praise(plan: Plan, persona: Persona) -> bool:
+    """Praise is earned: only a persona that praises, and only after an answer the engine judged strong."""
+    return persona.praise and plan.situation == "strong"
+
+
 def tone_rules(persona: Persona) -> str:
     """The persona's real manners, which the offline lines follow too."""
     if not persona.praise:
@@ -68,7 +73,7 @@ def tone_rules(persona: Persona) -> str:
 
 def _lead_in(plan: Plan, persona: Persona) -> str:
     where = f"question {plan.question_number} of {plan.question_count}"
-    if plan.acknowledge and persona.praise:
+    if plan.acknowledge and may_praise(plan, persona):
         opening = "You may acknowledge the previous answer in a few words."
     else:
         opening = "Do not comment on the previous answer."

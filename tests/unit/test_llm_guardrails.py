@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from interviewer.llm.guardrails import check_reply
+from interviewer.llm.prompts import may_praise
 from interviewer.plans import Plan
+from tests.factories import make_persona
 
 MAX_FALSE_REJECTIONS = 0.02
 NEUTRAL_LEAD_INS = [
@@ -129,3 +131,24 @@ def test_a_persona_that_never_praises_is_held_to_it(text):
 def test_bad_turns_are_still_rejected(kind, text):
     plan = Plan(kind=kind, prompt="Prompt for q1?") if kind == "question" else Plan(kind=kind)
     assert check_reply(text, plan, lead_in=kind == "question") is not None
+
+
+def casual_persona():
+    tone = make_persona().tone.model_copy(update={"praise": ["Nicely reasoned."]})
+    return make_persona("casual", praise=True, tone=tone)
+
+
+@pytest.mark.parametrize("situation", ["term_list", "no_answer", "off_point", "short", "partial", "rambling"])
+def test_a_praising_persona_may_not_praise_an_answer_that_was_not_strong(situation):
+    casual = casual_persona()
+    plan = Plan(kind="follow_up", situation=situation)
+    assert not may_praise(plan, casual)
+    assert "praises the candidate" in (
+        check_reply("Great answer. Why DAU?", plan, praise=may_praise(plan, casual)) or ""
+    )
+
+
+def test_a_praising_persona_may_praise_a_strong_answer():
+    plan = Plan(kind="follow_up", situation="strong")
+    assert may_praise(plan, casual_persona())
+    assert not may_praise(plan, make_persona("strict", praise=False))
