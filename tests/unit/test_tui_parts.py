@@ -41,3 +41,20 @@ def test_serve_listens_on_loopback_by_default_and_forwards_options(monkeypatch, 
     assert started["host"] == "127.0.0.1" and started["port"] == 8123 and started["served"]
     assert "-m interviewer" in started["command"]
     assert f"--content {tmp_path}" in started["command"] and "--offline" in started["command"]
+
+
+async def test_the_review_detail_shows_answers_literally(small_library, tmp_path):
+    from interviewer.tui.screens.review import transcript_view
+    from tests.tui_helpers import make_context, plain
+
+    ctx = make_context(small_library, tmp_path)
+    session = ctx.interviews.start("test-round")
+    async for _ in session.open():
+        pass
+    hostile = "[bold]loud[/bold] <b>tag</b> [link](https://example.invalid) \x1b[31mred"
+    async for _ in session.submit(hostile):
+        pass
+    shown = plain(transcript_view(session.transcript, ctx))
+    assert "[bold]loud[/bold]" in shown and "<b>tag</b>" in shown
+    assert "\x1b" not in shown and "\\x1b[31m" in shown
+    assert "●" in shown  # levels are drawn as dots

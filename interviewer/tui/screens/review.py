@@ -16,7 +16,7 @@ from interviewer.render import transcript_markdown
 from interviewer.report import competency_history
 from interviewer.store import ListedTranscript, TranscriptError
 from interviewer.tui.context import TuiContext
-from interviewer.tui.safe_text import literal, markdown_source
+from interviewer.tui.safe_text import literal, neutralise
 
 COLUMNS = ("date", "round", "persona", "overall", "status", "id")
 
@@ -142,7 +142,9 @@ def _sort_key(value: object) -> object:
 def transcript_view(transcript: Transcript, ctx: TuiContext) -> Static:
     """A whole transcript as one rendered Markdown block. Textual's Markdown widget builds a widget per
     paragraph, which took seconds for two long transcripts side by side; Rich renders the same source at once."""
-    source = markdown_source(transcript_markdown(transcript, ctx.library.questions))
+    # `transcript_markdown` already fences or escapes every text it did not write, and Rich drops raw HTML,
+    # so only control characters are left to neutralise; escaping `<` here would show "&lt;" in fenced answers.
+    source = neutralise(transcript_markdown(transcript, ctx.library.questions))
     return Static(RichMarkdown(source, hyperlinks=False), classes="transcript-view")
 
 
