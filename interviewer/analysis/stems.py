@@ -12,7 +12,10 @@ from functools import cache, lru_cache
 # Words (letters, digits, underscores, an inner apostrophe) and numbers (1,000 or 0.975 stay whole).
 # Other symbols that change meaning, such as the brackets of O(n) or the > of "i > farthest", are
 # tokens of their own; spaces, hyphens, slashes, dots, quotes and Markdown marks only separate.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z0-9_]+(?:['’][A-Za-z]+)?|[()\[\]{}<>=+^%$#@!?,;:&|~]")
+# A prefix that is not a word of its own is one word with what follows, hyphen or not: "pre-trained" is
+# "pretrained", "multi-task" is "multitask", "de-duplication" is "deduplication".
+_BOUND_PREFIX = r"(?<![A-Za-z0-9_-])(?i:pre|re|multi|sub|non|co|de|semi)-[A-Za-z]+"
+_TOKEN = re.compile(_BOUND_PREFIX + r"|\d+(?:[.,]\d+)*|[A-Za-z0-9_]+(?:['’][A-Za-z]+)?|[()\[\]{}<>=+^%$#@!?,;:&|~]")
 _BRITISH = re.compile(r"is(e|es|ed|ing|ation|ations)$")
 _NO_PLURAL_S = ("ss", "us", "is")
 # Words whose derived-looking ending is not a derivation of a shorter rubric word (probability is not a probe).
@@ -94,7 +97,7 @@ _NORMAL: dict[str, str] = {}
 
 
 def _normal(raw: str) -> str:
-    value = raw.replace(",", "") if raw[0].isdigit() else stem(raw)
+    value = raw.replace(",", "") if raw[0].isdigit() else stem(raw.replace("-", ""))
     if len(_NORMAL) < 100_000:  # bounded: hostile text can hold any number of distinct words
         _NORMAL[raw] = value
     return value

@@ -454,3 +454,14 @@ def test_a_sentence_that_draws_a_consequence_explains_its_idea(answer):
     question = _one_criterion_question(["human review"])
     assert score_answer(question, "Grey-area comments go to human review.").criteria[0].level == 2
     assert score_answer(question, answer).criteria[0].level >= 3
+
+
+@pytest.mark.parametrize(
+    ("written", "joined"),
+    [("pre-trained", "pretrained"), ("Multi-task", "multitask"), ("de-duplication", "deduplicate")],
+)
+def test_a_prefix_reads_the_same_with_or_without_its_hyphen(written, joined):
+    from interviewer.analysis.stems import phrase_stems
+
+    assert phrase_stems(written) == phrase_stems(joined)
+    assert phrase_stems("data-driven") == phrase_stems("data driven")  # "data" is a word of its own
