@@ -128,6 +128,7 @@ def test_code_runs_in_another_process_in_an_empty_folder():
     assert raw["cases"] == [{"value": 2}, {"value": []}, {"value": "/sandbox"}]  # PID 2 of its own namespace
 
 
+@pytest.mark.slow
 @needs_sandbox
 def test_a_wall_clock_timeout_stops_sleeping_code():
     code = "import time\ndef f():\n    time.sleep(30)\n"
@@ -266,6 +267,7 @@ def test_only_one_sql_statement_runs():
     assert run_in_child(task, FAST) == {"status": "error", "error": "You can only execute one statement at a time."}
 
 
+@pytest.mark.slow
 @needs_sandbox
 def test_a_runaway_query_hits_its_time_limit(sql_question):
     query = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n"
