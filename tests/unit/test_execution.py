@@ -456,3 +456,16 @@ def test_run_folders_an_earlier_version_left_are_swept(monkeypatch, tmp_path):
     unrelated.mkdir()
     sandbox.sweep_stale_run_folders()
     assert not stale.parent.exists() and unrelated.exists()
+
+
+async def test_a_snippet_without_the_function_draws_a_follow_up_asking_for_it(python_question, store, brain):
+    session = InterviewSession.create(code_library(python_question), "code-round", None, brain, store)
+    async for _ in session.open():
+        pass
+    async for _ in session.submit("I'd walk the list:\n```python\nfarthest = max(farthest, i + nums[i])\n```"):
+        pass
+    answer = next(t for t in session.transcript.turns if t.kind == "answer")
+    assert answer.score.run.summary == "no function `can_jump` defined"
+    follow_up = session.transcript.turns[-1]
+    assert follow_up.probe.kind == "execution"
+    assert "the function `can_jump`" in follow_up.text
