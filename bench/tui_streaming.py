@@ -160,19 +160,22 @@ async def app_shows(server: FakeOpenAIServer, pieces: list[str], tmp: Path, guar
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)  # the first question is on screen and nothing is running
             probe.start()
-            app.screen.query_one("#answer", TextArea).text = ANSWER
-            await pilot.press("ctrl+s")
-            while True:  # until the follow-up is saved and its final words are on screen
+            screen = app.screen
+            screen.query_one("#answer", TextArea).text = ANSWER
+            screen.action_submit()  # what Ctrl+S does; a pilot key press would wait for the app to go idle
+            while True:  # until the follow-up is saved and its final words are in the widget
                 turns = [t for t in session.transcript.turns if t.role == "interviewer"]
-                shown = app.screen.query(InterviewerMessage)
+                shown = screen.query(InterviewerMessage)
                 if (
                     len(turns) == 2
                     and len(shown) == 2
                     and shown.last().body.source.strip() == markdown_source(turns[-1].text)
                 ):
-                    await pilot.pause()
                     break
                 await asyncio.sleep(0.001)
+            drawn = asyncio.Event()
+            app.call_after_refresh(drawn.set)  # and then on screen: the next frame has been drawn
+            await drawn.wait()
             end = time.perf_counter()
             probe.stop()
     if guarded == (turns[-1].phrasing == "llm"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
@@ -33,6 +34,7 @@ from interviewer.tui.widgets import CandidateMessage, InterviewerMessage, NoteMe
 
 LANGUAGES = {"sql": "sql", "python": "python"}
 FLUSH_SECONDS = 0.1  # ten screen updates a second while a reply streams
+YIELD_SECONDS = 0.01  # tokens that arrive in a burst never hold the event loop longer than this
 
 
 class PersonaPicker(ModalScreen[str | None]):
@@ -203,7 +205,7 @@ class InterviewScreen(Screen[None]):
         stream: ReplyBody | None = None
         # Tokens are written to the widget in batches: a screen update per token would stall the loop.
         pending: list[str] = []
-        flushed_at = time.monotonic()
+        flushed_at = yielded_at = time.monotonic()
 
         async def finish_stream() -> None:
             """The one place a streamed reply is flushed and closed: on a reset, a whole turn, or the end."""
@@ -224,11 +226,17 @@ class InterviewScreen(Screen[None]):
                         if stream is None:
                             stream = message.stream()
                         pending.append(event.text)
-                        if time.monotonic() - flushed_at >= FLUSH_SECONDS:
+                        now = time.monotonic()
+                        if now - flushed_at >= FLUSH_SECONDS:
                             await stream.write("".join(pending))
                             pending.clear()
-                            flushed_at = time.monotonic()
+                            flushed_at = yielded_at = time.monotonic()
                             self.log_view.scroll_end(animate=False)
+                        elif now - yielded_at >= YIELD_SECONDS:
+                            # Buffered tokens come without waiting on the network, so nothing else would run
+                            # until the burst ends: let input, timers and drawing in between.
+                            await asyncio.sleep(0)
+                            yielded_at = time.monotonic()
                         continue
                     if isinstance(event, PhraseReset):
                         await finish_stream()
