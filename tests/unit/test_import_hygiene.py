@@ -97,3 +97,11 @@ def test_the_app_imports_screens_only_when_they_are_opened() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
     assert json.loads(out.stdout) == ["interviewer.tui.screens.home"]
+
+
+def test_a_sql_answer_is_translated_in_the_sandbox_never_in_the_app(tmp_path: Path) -> None:
+    query = "SELECT event_date, COUNT(DISTINCT user_id) AS dau FROM events GROUP BY event_date"
+    code, loaded = loaded_by("--offline", "score", "--question", "ds1-sql-dau-duration", "--answer", query)
+    assert code == 0
+    assert "pydantic" in loaded  # the answer was scored
+    assert "sqlglot" not in loaded
