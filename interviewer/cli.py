@@ -708,14 +708,29 @@ def build_parser() -> argparse.ArgumentParser:
 MIN_SECRET_LENGTH = 4
 
 
+_SECRET_OPTION_WORDS = ("key", "token", "secret", "password")
+
+
+def _names_a_secret(name: str) -> bool:
+    """--api-key, an abbreviation argparse accepts, or a mistyped one (--apikey, --api_key, --api-keyy, --key)."""
+    if not name.startswith("-") or len(name) <= 2:
+        return False
+    if "--api-key".startswith(name):
+        return True
+    words = name.lstrip("-").lower()
+    return any(word in words for word in _SECRET_OPTION_WORDS)
+
+
 def _secrets_in(argv: Sequence[str]) -> list[str]:
-    """Values of --api-key (or an abbreviation argparse accepts) and credentials inside --base-url."""
+    """Values of anything that looks like a key option, key-like tokens, and credentials inside --base-url."""
     found: list[str] = []
     for index, token in enumerate(argv):
         name, has_value, value = token.partition("=")
         if not has_value:
             value = argv[index + 1] if index + 1 < len(argv) else ""
-        if len(name) > 2 and "--api-key".startswith(name):
+        if token.startswith("sk-"):  # OpenAI-style keys, wherever they stand
+            found.append(token)
+        if _names_a_secret(name):
             found.append(value)
         elif len(name) > 2 and "--base-url".startswith(name) and value:
             from interviewer.llm.config import split_url_secrets

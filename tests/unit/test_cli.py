@@ -223,6 +223,20 @@ def test_a_usage_error_never_prints_the_key(capsys, key_args):
     assert SECRET not in captured.err + captured.out
 
 
+@pytest.mark.parametrize(
+    "key_args",
+    [["--api-keyy", SECRET], [f"--api_key={SECRET}"], ["--apikey", SECRET], ["--key", SECRET], ["sk-" + SECRET]],
+    ids=["extra-letter", "underscore", "no-dash", "bare-key", "stray-sk-token"],
+)
+def test_a_mistyped_key_option_never_has_its_value_printed(capsys, key_args):
+    with pytest.raises(SystemExit) as caught:
+        main(["list", *key_args])
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert "unrecognized arguments" in captured.err
+    assert SECRET not in captured.err + captured.out
+
+
 def test_an_error_after_parsing_never_prints_the_key(capsys):
     assert main(["--api-key", SECRET, "--profile", SECRET, "score", "--question", "sre-easy-dp", "--answer", "x"]) == 2
     err = capsys.readouterr().err
