@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-# C0 and C1 control characters other than newline and tab, including ESC (0x1b).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from interviewer.inert import visible as neutralise  # one rule for the terminal, the CLI and exports
 
-
-def neutralise(text: str) -> str:
-    """Replace control characters with a visible escape, so they cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+__all__ = ["literal", "markdown_source", "neutralise"]
 
 
 def literal(text: str, style: str = "") -> Text:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 
 import pytest
+from rich.text import Text
 from textual.widgets import DataTable, OptionList, TextArea
 
 from interviewer.offline.brain import OfflineBrain
@@ -284,6 +286,23 @@ async def test_review_browser_opens_a_transcript(finished_transcripts):
         detail = plain(app.screen.query_one(".transcript-view"))
         assert "Score:" in detail
         assert "●●" in detail and "##..." not in detail and "#...." not in detail  # levels read as dots
+
+
+async def test_review_table_shows_escape_sequences_and_markup_from_a_file_literally(finished_transcripts):
+    ctx, ids = finished_transcripts
+    [path] = [p for p in ctx.store.root.glob("*.json") if p.stem == ids[0]]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["persona"] = "\x1b]52;c;SGVsbG8=\x07\x1b[2J[bold]strict"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        cells = [table.get_row_at(i) for i in range(table.row_count)]
+        shown = [cell.plain if isinstance(cell, Text) else str(cell) for row in cells for cell in row]
+        assert not any("\x1b" in cell or "\x07" in cell for cell in shown)
+        assert any("\\x1b]52;c;SGVsbG8=\\x07\\x1b[2J[bold]strict" in cell for cell in shown)
 
 
 async def test_review_filter_sort_compare_and_progress(finished_transcripts):

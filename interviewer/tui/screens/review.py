@@ -68,7 +68,10 @@ class ReviewScreen(Screen[None]):
             if needle and not any(needle in cell.lower() for cell in row):
                 continue
             marker = "● " if s.id in self.marked else ""
-            table.add_row(*(literal(marker + row[0]), *row[1:]), key=s.id)
+            # Every cell but the score came from a file: shown literally, never as markup or escape sequences.
+            when, round_id, persona, overall, status, transcript_id = row
+            cells = (literal(marker + when), literal(round_id), literal(persona), overall, literal(status))
+            table.add_row(*cells, literal(transcript_id), key=s.id)
         table.sort(self.sort_column, key=_sort_key, reverse=self.sort_reverse)
         shown = table.row_count
         self.query_one("#review-status", Label).update(
