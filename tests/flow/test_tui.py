@@ -66,6 +66,17 @@ async def test_a_complete_offline_interview_ends_on_the_report(small_library, tm
         assert "Overall" in body and "Reference answer" in body
 
 
+@pytest.mark.parametrize("command", ["/hint", "/repeat"])
+async def test_a_typed_command_leaves_the_box_once_it_is_saved(small_library, tmp_path, command):
+    app = make_app(make_context(small_library, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        await type_and_submit(app, pilot, command)
+        assert [t.text for t in transcript_of(app).turns if t.role == "candidate"] == [command]
+        assert app.screen.query_one("#answer", TextArea).text == ""
+
+
 async def test_submitting_clears_the_box_only_once_the_answer_is_saved(small_library, tmp_path):
     ctx = make_context(small_library, tmp_path)
     app = make_app(ctx)

@@ -256,8 +256,8 @@ class InterviewScreen(Screen[None]):
                                 self.prompt_started = self.ctx.clock()
                         else:
                             await self._show_turn(turn)
-                            if turn.role == "candidate" and turn.kind == "answer":
-                                self._take_submitted_text()
+                            if turn.role == "candidate" and turn.kind in ("answer", "command"):
+                                self._take_submitted_text()  # a typed /hint leaves the box like an answer
                         self._sync_answer_kind()
                     elif isinstance(event, Notice):
                         self.notify(event.text)
