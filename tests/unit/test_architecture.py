@@ -25,6 +25,7 @@ TUI_MAY_IMPORT = (
     "interviewer.content",
     "interviewer.store",
     "interviewer.drafts",
+    "interviewer.inert",
     "interviewer.tui",
 )
 
