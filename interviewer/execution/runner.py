@@ -7,7 +7,9 @@ this process; the child's reply is checked for shape before any of it is used.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections import Counter
 from typing import Any
 
 from interviewer.execution.extract import extract_python, extract_sql
@@ -209,7 +211,7 @@ def _run_python(fixture: PythonExecution, answer: str, limits: Limits) -> RunRes
                 error=error.split(":", 1)[0] if case.hidden and error is not None else error,
             )
         )
-    return _python_result(outcomes)
+    return _python_result(outcomes, constant_passes(fixture))
 
 
 def _no_function(fixture: PythonExecution, name: str, what: str) -> RunResult:
@@ -221,7 +223,13 @@ def _no_function(fixture: PythonExecution, name: str, what: str) -> RunResult:
     )
 
 
-def _python_result(outcomes: list[CaseOutcome]) -> RunResult:
+def constant_passes(fixture: PythonExecution) -> int:
+    """How many cases an answer that always returns the same value would pass: `return True` on a yes/no question."""
+    values = Counter(json.dumps(canonical(case.expected), sort_keys=True, default=repr) for case in fixture.cases)
+    return max(values.values(), default=0)
+
+
+def _python_result(outcomes: list[CaseOutcome], constant: int = 0) -> RunResult:
     passed = sum(o.passed for o in outcomes)
     total = len(outcomes)
     failing = next((o for o in outcomes if not o.passed), None)
@@ -240,6 +248,7 @@ def _python_result(outcomes: list[CaseOutcome]) -> RunResult:
         passed=passed,
         total=total,
         cases=outcomes,
+        constant_passes=constant,
         first_difference=detail,
         summary=f"{passed}/{total} tests passed; first failure: {detail}",
         follow_up=f"I ran your code: {detail}. Can you trace through that input and find the problem?",
@@ -252,5 +261,10 @@ def level_for(result: RunResult) -> int:
         return 5
     if result.status != "failed" or result.total == 0:
         return 1
-    share = result.passed / result.total
-    return 4 if share >= 0.75 else 3 if share >= 0.5 else 2 if share > 0 else 1
+    # Partial credit counts only what a constant answer could not get: `return True` passing the half of the
+    # cases whose answer is True has shown nothing.
+    beyond = result.passed - result.constant_passes
+    if beyond <= 0:
+        return 1
+    share = beyond / (result.total - result.constant_passes)
+    return 4 if share >= 0.75 else 3 if share >= 0.5 else 2

@@ -38,6 +38,10 @@ class RunResult(BaseModel):
     passed: int = 0
     total: int = 0
     cases: list[CaseOutcome] = Field(default_factory=list)
+    constant_passes: int = Field(
+        default=0,
+        description="Cases an answer returning one constant value would pass; partial credit starts above it.",
+    )
     rows: list[list[Any]] | None = Field(default=None, description="SQL: the first rows the query returned.")
     first_difference: str | None = None
     follow_up: str | None = Field(default=None, description="A precise question about what went wrong.")

@@ -13,6 +13,7 @@ from interviewer.execution.extract import extract_python, extract_sql
 from interviewer.execution.runner import level_for, run_answer
 from interviewer.execution.sandbox import Limits, isolation, run_in_child
 from interviewer.execution.sql_dialect import to_sqlite
+from interviewer.models.scores import RunResult
 from interviewer.session import InterviewSession
 from tests.factories import GOOD_JUMP, code_library, make_code_question
 
@@ -52,7 +53,7 @@ def test_a_wrong_solution_reports_the_first_failing_input(python_question):
     assert result.status == "failed"
     assert result.first_difference == "can_jump([3, 2, 1, 0, 4]) returns True, expected False"
     assert "can_jump([3, 2, 1, 0, 4])" in result.follow_up
-    assert level_for(result) in (2, 3)
+    assert level_for(result) == 1  # 1 of 4 passed, where `return True` alone passes 2
 
 
 @needs_sandbox
@@ -358,6 +359,7 @@ async def test_a_passing_answer_gets_the_complexity_follow_up(python_question, s
 
 
 @needs_sandbox
+@pytest.mark.slow
 def test_builtin_reference_answers_pass_their_fixtures(builtin_library):
     with_fixtures = [q for q in builtin_library.questions.values() if q.execution is not None]
     assert len(with_fixtures) >= 8
@@ -469,3 +471,30 @@ async def test_a_snippet_without_the_function_draws_a_follow_up_asking_for_it(py
     follow_up = session.transcript.turns[-1]
     assert follow_up.probe.kind == "execution"
     assert "the function `can_jump`" in follow_up.text
+
+
+@pytest.mark.parametrize(
+    ("passed", "total", "constant", "level"),
+    [
+        (5, 10, 5, 1),
+        (4, 10, 5, 1),
+        (6, 10, 5, 2),
+        (8, 10, 5, 3),
+        (9, 10, 5, 4),
+        (3, 4, 0, 4),
+        (1, 4, 0, 2),
+        (0, 4, 0, 1),
+    ],
+)
+def test_partial_credit_counts_only_what_a_constant_answer_could_not_pass(passed, total, constant, level):
+    result = RunResult(kind="python", status="failed", summary="", passed=passed, total=total, constant_passes=constant)
+    assert level_for(result) == level
+
+
+@needs_sandbox
+@pytest.mark.parametrize("constant", ["True", "False"])
+def test_a_constant_answer_to_a_yes_no_question_earns_nothing(builtin_library, constant):
+    question = builtin_library.question("mls-jump-game")
+    result = run_answer(question, f"def can_jump(nums):\n    return {constant}\n")
+    assert result.status == "failed" and result.passed > 0  # it does pass the cases whose answer it guessed
+    assert level_for(result) == 1
