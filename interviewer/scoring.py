@@ -29,11 +29,18 @@ def apply_run(score: AnswerScore, question: Question, result: RunResult) -> Answ
                 update={
                     "level": level_for(result),
                     "rationale": f"Ran the answer: {result.summary}.",
+                    # The evidence is the version that ran, not lines of earlier versions the text matched.
+                    "evidence": _code_evidence(result),
                     "source": "execution",
                 }
             )
         criteria.append(criterion)
     return score.model_copy(update={"criteria": criteria, "run": result})
+
+
+def _code_evidence(result: RunResult) -> list[str]:
+    first_line = next((line.strip() for line in (result.code or "").splitlines() if line.strip()), None)
+    return [first_line] if first_line else []
 
 
 @dataclass(frozen=True)

@@ -301,7 +301,9 @@ def _rationale(criterion: Criterion, findings: CriterionFindings, level: int, ca
             f"{len(findings.evidence)} sentence(s)."
         )
     if missing:
-        parts.append(f"Not covered: {', '.join(missing)}.")
+        # At the top level a missing idea is what would make the answer complete, not a gap that cost a level.
+        lead = "Still missing for a complete answer" if level == 5 else "Not covered"
+        parts.append(f"{lead}: {', '.join(missing)}.")
     return " ".join(p for p in parts if p)
 
 

@@ -49,4 +49,6 @@ def test_a_follow_up_that_corrects_the_query_ends_with_the_run_passed(tmp_path, 
     question = next(r for r in saved.report.results if r.question_id == "ds1-sql-dau-duration")
     assert question.score.run.status == "passed"
     assert [(v.reply, v.status) for v in question.score.versions] == [(0, "failed"), (1, "passed")]
+    decided = next(c for c in question.score.criteria if c.source == "execution")
+    assert decided.level == 5 and decided.evidence == ["WITH clean AS ("]  # quoted from the version that ran
     assert saved.report.completion == "ended early, 1 of 7 answered"
