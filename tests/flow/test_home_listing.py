@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from textual.widgets import Label, ListView
 
 from interviewer.models import Transcript
@@ -12,6 +13,7 @@ from interviewer.tui.screens.home import RESUME_SHOWN
 from tests.tui_helpers import make_context, plain, settle
 
 
+@pytest.mark.slow
 async def test_the_most_recent_unfinished_interviews_are_listed_and_the_rest_counted(small_library, tmp_path):
     ctx = make_context(small_library, tmp_path)
     start = datetime(2026, 1, 1, tzinfo=UTC)

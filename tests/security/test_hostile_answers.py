@@ -507,12 +507,14 @@ CONTAINMENT: list[tuple[str, str, Callable[[str, Host], None]]] = [
 
 
 @pytest.mark.parametrize(("code", "check"), [(c, k) for _, c, k in CONTAINMENT], ids=[i for i, _, _ in CONTAINMENT])
+@pytest.mark.slow
 def test_an_attack_is_contained(host, code, check):
     raw = run_raw(host, code)
     assert json.loads(raw)["status"] in ("ran", "error", "limit"), raw
     check(raw, host)
 
 
+@pytest.mark.slow
 def test_the_hook_switch_really_leaves_only_the_kernel(host):
     """Without this, the attacks above would prove nothing about the kernel layer."""
     with_hook = run_raw(host, attack("import subprocess\nsubprocess.run(['/usr/bin/true'])"))
@@ -706,6 +708,7 @@ FORGERIES = [
 
 
 @pytest.mark.parametrize("answer", [a for _, a in FORGERIES], ids=[i for i, _ in FORGERIES])
+@pytest.mark.slow
 def test_a_forged_verdict_never_passes(question, answer):
     result = run_answer(question, answer, LIMITS)
     assert result.status != "passed", result.summary
@@ -793,6 +796,7 @@ def test_a_runaway_query_is_stopped_by_a_limit(sql_question):
     assert run_answer(sql_question, query, LIMITS).status in ("timeout", "limit")
 
 
+@pytest.mark.slow
 def test_a_query_that_learned_the_visible_result_fails_on_the_hidden_dataset(builtin_library):
     question = builtin_library.questions["ds2-sql-same-day-posters"]
     learned = run_answer(question, "SELECT 3 AS same_day_posters", LIMITS)
@@ -800,6 +804,7 @@ def test_a_query_that_learned_the_visible_result_fails_on_the_hidden_dataset(bui
     assert run_answer(question, question.reference_answer, LIMITS).status == "passed"
 
 
+@pytest.mark.slow
 def test_every_builtin_reference_answer_passes(builtin_library):
     for question in builtin_library.questions.values():
         if question.execution is not None:

@@ -264,6 +264,7 @@ def test_user_info_and_key_parameters_are_removed_from_the_base_url(isolated_hom
     assert flagged.api_key.get_secret_value() == "flag-key" and SECRET not in flagged.base_url
 
 
+@pytest.mark.slow
 def test_a_key_in_the_base_url_is_sent_as_the_key_but_never_saved_or_printed(fake_server, tmp_path, capsys):
     from tests.fakes.openai_server import Reply
 

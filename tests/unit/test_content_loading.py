@@ -78,6 +78,7 @@ def test_yaml_syntax_errors_give_the_line(tmp_path):
     assert "YAML syntax error" in problem.message
 
 
+@pytest.mark.slow
 def test_bad_content_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
     copy_persona(tmp_path, **{"follow_up_budget: 3": "follow_up_budget: lots", "praise: false": "praise: maybe"})
     result = subprocess.run(

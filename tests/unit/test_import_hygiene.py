@@ -54,6 +54,7 @@ def test_a_parse_error_imports_nothing_heavy() -> None:
     assert loaded == []
 
 
+@pytest.mark.slow
 def test_the_probe_sees_heavy_imports_when_a_command_uses_them(tmp_path: Path) -> None:
     # Guards the probe itself: listing transcripts does load pydantic, and the probe must notice.
     code, loaded = loaded_by("--transcripts", str(tmp_path), "list", "--json")
@@ -63,6 +64,7 @@ def test_the_probe_sees_heavy_imports_when_a_command_uses_them(tmp_path: Path) -
     assert "openai" not in loaded
 
 
+@pytest.mark.slow
 def test_a_warm_listing_imports_neither_pydantic_nor_the_models(tmp_path: Path) -> None:
     store = TranscriptStore(tmp_path)
     started = datetime(2026, 1, 1, tzinfo=UTC)
@@ -77,6 +79,7 @@ def test_a_warm_listing_imports_neither_pydantic_nor_the_models(tmp_path: Path) 
     assert loaded == []
 
 
+@pytest.mark.slow
 def test_an_offline_interview_of_text_answers_loads_no_tokenizer_sql_parser_or_model_client(tmp_path: Path) -> None:
     answers = tmp_path / "answers.jsonl"
     answers.write_text('"I would track DAU because users come back daily."\n"/end"\n', encoding="utf-8")
@@ -99,6 +102,7 @@ def test_the_app_imports_screens_only_when_they_are_opened() -> None:
     assert json.loads(out.stdout) == ["interviewer.tui.screens.home"]
 
 
+@pytest.mark.slow
 def test_a_sql_answer_is_translated_in_the_sandbox_never_in_the_app(tmp_path: Path) -> None:
     query = "SELECT event_date, COUNT(DISTINCT user_id) AS dau FROM events GROUP BY event_date"
     code, loaded = loaded_by("--offline", "score", "--question", "ds1-sql-dau-duration", "--answer", query)

@@ -126,6 +126,7 @@ async def test_a_stream_that_keeps_breaking_falls_back_and_keeps_the_answer(
     assert any(t.text == ANSWER for t in saved.turns)
 
 
+@pytest.mark.slow
 async def test_rate_limit_with_retry_after_is_retried_by_the_client(small_library, store, fake_server, llm_brain):
     fake_server.enqueue(Status(429, headers={"retry-after": "0"}), Reply("Let's begin."))
     session, _ = await start(small_library, llm_brain, store)
@@ -144,6 +145,7 @@ async def test_server_errors_fall_back_for_the_turn_and_for_the_score(small_libr
     assert all(c.source == "fallback" for c in answer_turn.score.criteria)
 
 
+@pytest.mark.slow
 async def test_a_hanging_server_times_out_and_falls_back(small_library, store, fake_server, tmp_path):
     brain = LLMBrain(target_for(fake_server, timeout_seconds=0.3, max_retries=0), capabilities=capabilities(tmp_path))
     fake_server.handler = lambda request: Hang(2)
@@ -184,6 +186,7 @@ async def test_the_api_key_is_never_written_or_shown(small_library, store, fake_
     assert API_KEY not in capsys.readouterr().out
 
 
+@pytest.mark.slow
 async def test_the_prompt_stays_within_budget_however_long_the_interview(small_library, store, fake_server, tmp_path):
     from interviewer.tokens import count_messages
 
@@ -228,6 +231,7 @@ async def test_a_server_echoing_the_key_has_it_masked_in_the_streamed_words_and_
     assert API_KEY not in store.path_for(session.transcript.id).read_text()
 
 
+@pytest.mark.slow
 async def test_cancelling_a_turn_in_flight_closes_its_stream(small_library, store, fake_server, llm_brain):
     import asyncio
 
@@ -293,6 +297,7 @@ async def test_a_follow_up_prompt_names_the_criterion_what_is_covered_and_the_to
     assert "to adapt rather than copy" in task
 
 
+@pytest.mark.slow
 def test_an_offline_interview_never_loads_tiktoken(tmp_path):
     import os
     import subprocess

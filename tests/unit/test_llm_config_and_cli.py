@@ -127,6 +127,7 @@ def store_text(home: Path) -> str:
     return "".join(p.read_text() for p in (home / "transcripts").glob("*.json"))
 
 
+@pytest.mark.slow
 def test_score_json_with_a_model(fake_server, capsys):
     fake_server.handler = Script(library_lookup(), level=3)
     argv = [*model_args(fake_server), "score", "--question", "ds1-dashboard-metrics", "--answer", "DAU because daily"]
@@ -136,6 +137,7 @@ def test_score_json_with_a_model(fake_server, capsys):
     assert {c["level"] for c in score["criteria"]} == {3}
 
 
+@pytest.mark.slow
 def test_batch_scoring_bounds_concurrency_and_reports_bad_lines(fake_server, tmp_path, capsys):
     fake_server.latency = 0.05
     fake_server.handler = Script(library_lookup(), level=4)
@@ -191,6 +193,7 @@ def test_doctor_on_an_unreachable_server_fails_cleanly(capsys):
     assert "cannot reach" in first["detail"]
 
 
+@pytest.mark.slow
 def test_run_show_and_export_say_when_the_model_was_replaced_and_why(fake_server, tmp_path, capsys, isolated_home):
     from tests.fakes.openai_server import Status
 

@@ -66,6 +66,7 @@ async def test_invented_quotes_are_dropped_and_counted(fake_server, tmp_path, qu
     assert "quotes_dropped" in score.flags
 
 
+@pytest.mark.slow
 async def test_a_server_that_rejects_json_schema_is_stepped_down_and_remembered(fake_server, tmp_path, question):
     fake_server.profile = PROFILES["llama.cpp"]
     fake_server.handler = lambda request: Reply(judge_json(question, ANSWER))
@@ -136,6 +137,7 @@ async def test_a_forced_mode_in_the_profile_is_used_directly(fake_server, tmp_pa
     assert modes_requested(fake_server) == ["plain"]
 
 
+@pytest.mark.slow
 async def test_judge_usage_is_counted(fake_server, tmp_path, question):
     fake_server.enqueue(Status(500), Reply(judge_json(question, ANSWER)))
     brain = brain_for(fake_server, tmp_path, max_retries=1)
