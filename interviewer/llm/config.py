@@ -180,6 +180,9 @@ def resolve_backend(
         url, in_url = split_url_secrets(url)
         if key is None and in_url and url != UNREADABLE_URL:
             key = in_url[-1]
+        if not url.lower().startswith(("http://", "https://")):
+            # Caught here once, rather than as "cannot reach" on every turn of the interview.
+            raise ConfigError(f"base URL {url!r} must start with http:// or https://, like http://127.0.0.1:8080/v1")
     if key is None:
         key = os.environ.get("OPENAI_API_KEY")
     # Local servers ignore the key, but the client insists on one.

@@ -284,3 +284,12 @@ def test_a_key_in_the_base_url_is_sent_as_the_key_but_never_saved_or_printed(fak
     captured = capsys.readouterr()
     assert f"127.0.0.1:{port}/v1" in captured.out
     assert SECRET not in captured.out + captured.err
+
+
+def test_a_base_url_that_is_not_http_is_refused_once_at_start(tmp_path, capsys):
+    answers = write_answers(tmp_path, "/end")
+    argv = ["run", "--round", "sre", "--answers", str(answers), "--model", "m", "--base-url", "notaurl"]
+    assert main([*argv, "--api-key", SECRET]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "must start with http:// or https://" in err
+    assert SECRET not in err
