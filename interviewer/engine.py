@@ -285,6 +285,8 @@ def situation_of(
     off_point = shared_topic_words(question, answer) < ON_TOPIC_WORDS
     if "no_answer" in score.flags:
         return "no_answer"
+    if "keyword_list" in score.flags and "off_topic" not in score.flags:
+        return "term_list"  # rubric terms share few words with the question, yet they are not off the point
     if off_point and ("off_topic" in score.flags or score.overall < OFF_POINT_BELOW):
         return "off_point"
     if "keyword_list" in score.flags:

@@ -330,6 +330,7 @@ SITUATION_CASES = [
         "short",
     ),
     ("term list", ["keyword_list"], 2, "DAU, retention, guardrail, clickbait", 8, "term_list"),
+    ("short term list of the right terms", ["keyword_list"], 1, "DAU, retention, CTR", 6, "term_list"),
     ("far past the budget", [], 2, "word " * 200, 200, "rambling"),
     ("long and strong", [], 5, "word " * 200, 200, "strong"),
     ("a little past the budget", [], 3, "word " * 80, 80, "partial"),
