@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from interviewer.backends import BrainOptions
     from interviewer.content import Library
     from interviewer.models import Question, Transcript
-    from interviewer.session import InterviewSession
+    from interviewer.session import Interviews, InterviewSession
     from interviewer.store import TranscriptStore
 
 EXIT_OK = 0
@@ -528,15 +528,30 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from interviewer.backends import open_brain
-    from interviewer.session import Interviews
+    from contextlib import ExitStack
+
     from interviewer.tui.app import make_app
     from interviewer.tui.context import TuiContext
 
-    library = _library(args)
-    store = _store(args)
-    with open_brain(_brain_options(args)) as choice:
-        make_app(TuiContext(Interviews(library, store, choice.brain))).run()
+    with ExitStack() as lifetime:
+
+        def load() -> Interviews:
+            """Run by the home screen in a thread once its first frame is drawn; a model server it starts lives
+            as long as the app."""
+            from interviewer.backends import open_brain
+            from interviewer.session import Interviews
+
+            library = _library(args)
+            store = _store(args)
+            choice = lifetime.enter_context(open_brain(_brain_options(args)))
+            return Interviews(library, store, choice.brain)
+
+        app = make_app(TuiContext(loader=load))
+        # `run` ends through asyncio.run, which waits for the loop's threads: a load still under way when the app
+        # is quit has finished by then, and what it opened is in `lifetime`.
+        app.run()
+    if app.start_up_error is not None:  # broken content or model settings: one line and exit 2, as before
+        raise app.start_up_error
     return EXIT_OK
 
 

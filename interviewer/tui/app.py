@@ -34,6 +34,7 @@ class InterviewerApp(App[None]):
         super().__init__()
         self.ctx = ctx
         self.initial_session = session
+        self.start_up_error: Exception | None = None
 
     def on_mount(self) -> None:
         self.theme = DARK
@@ -46,6 +47,12 @@ class InterviewerApp(App[None]):
         """Everything built at start-up lives as long as the app: keep it out of every later collection,
         so a full collection while a reply streams walks only what was made since."""
         gc.freeze()
+
+    def start_up_failed(self, error: Exception) -> None:
+        """Content or model settings that do not load end the app: the command line then reports the error
+        on the restored terminal, as it would have before the first frame."""
+        self.start_up_error = error
+        self.exit()
 
     def open_interview(self, session: InterviewSession) -> None:
         from interviewer.tui.screens.interview import InterviewScreen

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Select, Static
 
-from interviewer.content import UnknownIdError
-from interviewer.session import InterviewSession, SessionError
-from interviewer.store import TranscriptError
 from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal
+
+# The session and the content bring pydantic and yaml: loaded by the context's loader, after the first frame.
+if TYPE_CHECKING:
+    from interviewer.session import InterviewSession
 
 ROUND_DEFAULT = "__round_default__"
 RESUME_SHOWN = 50  # mounting a list item per unfinished interview would stall the screen with thousands
@@ -33,35 +37,60 @@ class HomeScreen(Screen[None]):
         self.ctx = ctx
 
     def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home"):
+            yield Static("Mock interview", id="home-title")
+            if self.ctx.loaded:
+                yield from self._choices()
+            else:  # the first frame: the fewer widgets, the sooner it is drawn
+                yield Static("Loading rounds…", id="home-loading")
+        yield Footer()
+
+    def _choices(self) -> list[Widget]:
+        """Everything below the title; it needs the content library and the model choice."""
         library = self.ctx.library
         rounds = [(f"{r.title} ({r.id})", r.id) for r in library.rounds.values()]
         personas = [("The round's default", ROUND_DEFAULT)] + [
             (f"{p.name}: {p.description}", p.id) for p in library.personas.values()
         ]
-        yield Header()
-        with VerticalScroll(id="home"):
-            yield Static("Mock interview", id="home-title")
-            yield Label("Round")
-            yield Select(rounds, value=rounds[0][1], allow_blank=False, id="round")
-            yield Label("Interviewer")
-            yield Select(personas, value=ROUND_DEFAULT, allow_blank=False, id="persona")
-            yield Static(literal(self.ctx.backend_label), id="backend")
-            with Horizontal(id="home-buttons"):
-                yield Button("Start interview", variant="primary", id="start")
-                yield Button("Review past interviews", id="review")
-            with Vertical(id="resume-box"):
-                yield Label("Looking for unfinished interviews…", id="resume-count")
-                yield ListView(id="resume")
-        yield Footer()
+        return [
+            Label("Round"),
+            Select(rounds, value=rounds[0][1], allow_blank=False, id="round"),
+            Label("Interviewer"),
+            Select(personas, value=ROUND_DEFAULT, allow_blank=False, id="persona"),
+            Static(literal(self.ctx.backend_label), id="backend"),
+            Horizontal(
+                Button("Start interview", variant="primary", id="start"),
+                Button("Review past interviews", id="review"),
+                id="home-buttons",
+            ),
+            Vertical(
+                Label("Looking for unfinished interviews…", id="resume-count"),
+                ListView(id="resume"),
+                id="resume-box",
+            ),
+        ]
 
     def on_mount(self) -> None:
         self.title = "interviewer"
         self.sub_title = "home"
-        # The store can hold tens of thousands of transcripts: draw first, then list them off the event loop.
-        self.call_after_refresh(self.list_unfinished)
+        # Content, the model choice and a store of tens of thousands of transcripts are slow: draw first, then
+        # load and list them off the event loop.
+        self.call_after_refresh(self.fill_in)
 
-    @work(exclusive=True, group="home-listing", exit_on_error=False, description="list unfinished interviews")
-    async def list_unfinished(self) -> None:
+    @work(exclusive=True, group="home-listing", exit_on_error=False, description="load rounds, list interviews")
+    async def fill_in(self) -> None:
+        if not self.ctx.loaded:
+            try:
+                await asyncio.to_thread(self.ctx.load)
+            except Exception as exc:  # broken content or model settings: the command line reports it once we end
+                self.app.start_up_failed(exc)  # type: ignore[attr-defined]
+                return
+            gc.freeze()  # what was just loaded lives as long as the app, like the rest of start-up
+            placeholder = self.query_one("#home-loading", Static)
+            await placeholder.remove()
+            await self.query_one("#home", VerticalScroll).mount_all(self._choices())
+            self.query_one("#round", Select).focus()
         listing = await asyncio.to_thread(self.ctx.store.list)
         unfinished = [s for s in listing.summaries if s.status == "in_progress"]
         count = f"Unfinished interviews ({len(unfinished)})" if unfinished else "No unfinished interviews"
@@ -76,12 +105,16 @@ class HomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
+        if not self._loaded():
+            return
         round_id = str(self.query_one("#round", Select).value)
         persona = str(self.query_one("#persona", Select).value)
         self._open(lambda: self.ctx.interviews.start(round_id, None if persona == ROUND_DEFAULT else persona))
 
     @on(Button.Pressed, "#review")
     def action_review(self) -> None:
+        if not self._loaded():
+            return
         from interviewer.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.ctx))
@@ -91,8 +124,17 @@ class HomeScreen(Screen[None]):
         transcript_id = (event.item.id or "")[2:]
         self._open(lambda: self.ctx.interviews.resume(transcript_id))
 
+    def _loaded(self) -> bool:
+        if not self.ctx.loaded:
+            self.notify("Still loading the rounds…", timeout=3)
+        return self.ctx.loaded
+
     def _open(self, build: Callable[[], InterviewSession]) -> None:
         """An interview that cannot be opened (held by another window, unreadable, missing content) is a notice."""
+        from interviewer.content import UnknownIdError
+        from interviewer.session import SessionError
+        from interviewer.store import TranscriptError
+
         try:
             session = build()
         except (TranscriptError, SessionError, UnknownIdError) as exc:
