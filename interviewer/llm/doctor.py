@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from interviewer.llm.capabilities import LADDER
 from interviewer.llm.client import ModelCaller, describe_error, redact
 from interviewer.llm.config import StructuredMode
-from interviewer.llm.judge import extract_json, is_mode_refusal, response_format
+from interviewer.llm.judge import extract_json, is_mode_refusal, request_structured
 
 Outcome = Literal["ok", "warn", "fail", "skip"]
 PROBE_SCHEMA: dict[str, Any] = {
@@ -125,24 +125,12 @@ async def _try_structured(caller: ModelCaller, mode: StructuredMode) -> tuple[st
     if mode != "json_schema":
         prompt += f" It must match this JSON Schema: {json.dumps(PROBE_SCHEMA)}"
     messages = [{"role": "user", "content": prompt}]
-    with_schema = caller.traits.json_object_schema
-    while True:
-        extra: dict[str, Any] = {}
-        form = response_format(mode, PROBE_SCHEMA, with_schema=with_schema)
-        if form is not None:
-            extra["response_format"] = form
-        try:
-            reply = await caller.complete(messages, temperature=0, max_tokens=PROBE_TOKENS, **extra)
-            break
-        except openai.APIStatusError as exc:
-            if mode == "json_object" and with_schema and exc.status_code in (400, 422):
-                with_schema = False  # the judge does the same: try the form without the schema key
-                continue
-            return describe_error(exc, caller.target), is_mode_refusal(exc)
-        except openai.APIError as exc:
-            return describe_error(exc, caller.target), False
-    if mode == "json_object" and not with_schema:
-        caller.capabilities.update(caller.key, json_object_schema=False)
+    try:
+        reply = await request_structured(caller, mode, messages, PROBE_SCHEMA, PROBE_TOKENS)
+    except openai.APIStatusError as exc:
+        return describe_error(exc, caller.target), is_mode_refusal(exc)
+    except openai.APIError as exc:
+        return describe_error(exc, caller.target), False
     text = reply.choices[0].message.content or "" if reply.choices else ""
     try:
         data = json.loads(extract_json(text))

@@ -244,25 +244,35 @@ class Judge:
     async def _request(
         self, mode: StructuredMode, messages: list[dict[str, str]], schema: dict[str, Any], cap: int
     ) -> ChatCompletion:
-        with_schema = self.caller.traits.json_object_schema
-        while True:
-            extra: dict[str, Any] = {}
-            form = response_format(mode, schema, with_schema=with_schema)
-            if form is not None:
-                extra["response_format"] = form
-            try:
-                response = await self.caller.complete(messages, temperature=0, max_tokens=cap, **extra)
-            except openai.APIStatusError as exc:
-                if mode == "json_object" and with_schema and exc.status_code in (400, 422):
-                    # Some servers refuse only the schema key: send the plain form, and remember it if it works.
-                    with_schema = False
-                    continue
-                if mode != "plain" and is_mode_refusal(exc):
-                    raise ModeUnsupported(describe_error(exc, self.target)) from exc
-                raise
-            if mode == "json_object" and not with_schema:
-                self.capabilities.update(self.key, json_object_schema=False)
-            return response
+        try:
+            return await request_structured(self.caller, mode, messages, schema, cap)
+        except openai.APIStatusError as exc:
+            if mode != "plain" and is_mode_refusal(exc):
+                raise ModeUnsupported(describe_error(exc, self.target)) from exc
+            raise
+
+
+async def request_structured(
+    caller: ModelCaller, mode: StructuredMode, messages: list[dict[str, str]], schema: dict[str, Any], cap: int
+) -> ChatCompletion:
+    """One structured-output request in the form the server accepts; `doctor` sends exactly this too."""
+    with_schema = caller.traits.json_object_schema
+    while True:
+        extra: dict[str, Any] = {}
+        form = response_format(mode, schema, with_schema=with_schema)
+        if form is not None:
+            extra["response_format"] = form
+        try:
+            response = await caller.complete(messages, temperature=0, max_tokens=cap, **extra)
+        except openai.APIStatusError as exc:
+            if mode == "json_object" and with_schema and exc.status_code in (400, 422):
+                # Some servers refuse only the schema key: send the plain form, and remember it if it works.
+                with_schema = False
+                continue
+            raise
+        if mode == "json_object" and not with_schema:
+            caller.capabilities.update(caller.key, json_object_schema=False)
+        return response
 
 
 def _short(exc: Exception) -> str:
