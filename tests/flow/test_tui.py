@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable, OptionList, TextArea
 
 from interviewer.offline.brain import OfflineBrain
@@ -88,6 +89,25 @@ async def test_submitting_clears_the_box_only_once_the_answer_is_saved(small_lib
         saved = ctx.store.load(transcript_of(app).id)
         assert any(t.text == "We tracked DAU." for t in saved.turns)
         assert app.screen.query(CandidateMessage)
+
+
+async def test_keys_still_queued_in_the_box_when_ctrl_s_arrives_are_submitted_with_the_rest(small_library, tmp_path):
+    ctx = make_context(small_library, tmp_path)
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#start")
+        await settle(app, pilot)
+        box = app.screen.query_one("#answer", TextArea)
+        box.text = "We tracked DAU"
+        box.move_cursor(box.document.end)
+        # Fast typing: these keys wait in the box's queue when the priority Ctrl+S binding fires.
+        for character in " daily.":
+            box.post_message(events.Key(character, character))
+        app.screen.action_submit()
+        await settle(app, pilot)
+        said = [t.text for t in ctx.store.load(transcript_of(app).id).turns if t.role == "candidate"]
+        assert said == ["We tracked DAU daily."]
+        assert box.text == ""
 
 
 async def test_a_failed_save_keeps_the_draft_in_the_box(small_library, tmp_path):

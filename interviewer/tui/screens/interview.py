@@ -138,6 +138,11 @@ class InterviewScreen(Screen[None]):
     # --- actions -----------------------------------------------------------------------
 
     def action_submit(self) -> None:
+        # Ctrl+S is a priority binding, so it can arrive while keys typed just before it still wait in the
+        # box's queue. Reading the text from that queue, after them, submits everything typed before Ctrl+S.
+        self.answer_box.call_later(self._submit_box_text)
+
+    def _submit_box_text(self) -> None:
         # The submission is exactly the box's text now; anything typed after it stays in the box.
         text = self.answer_box.text
         if self.busy or not text.strip() or self.session.finished:
