@@ -34,6 +34,12 @@ async def type_and_submit(app, pilot, text: str) -> None:
     await settle(app, pilot)
 
 
+async def start_interview(app, pilot) -> None:
+    """From the home screen, start the selected round and wait for its first question."""
+    await pilot.click("#start")
+    await settle(app, pilot)
+
+
 def transcript_of(app):
     return app.screen.session.transcript
 
@@ -43,8 +49,7 @@ async def test_home_screen_starts_an_interview_offline(small_library, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen)
         assert "Offline interviewer" in plain(app.screen.query_one("#backend"))
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         assert isinstance(app.screen, InterviewScreen)
         first = app.screen.query(InterviewerMessage).first()
         assert "Prompt for q1?" in first.body.source
@@ -53,8 +58,7 @@ async def test_home_screen_starts_an_interview_offline(small_library, tmp_path):
 async def test_a_complete_offline_interview_ends_on_the_report(small_library, tmp_path):
     app = make_app(make_context(small_library, tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         for _ in range(12):
             if isinstance(app.screen, ReportScreen):
                 break
@@ -71,8 +75,7 @@ async def test_a_complete_offline_interview_ends_on_the_report(small_library, tm
 async def test_a_typed_command_leaves_the_box_once_it_is_saved(small_library, tmp_path, command):
     app = make_app(make_context(small_library, tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         await type_and_submit(app, pilot, command)
         assert [t.text for t in transcript_of(app).turns if t.role == "candidate"] == [command]
         assert app.screen.query_one("#answer", TextArea).text == ""
@@ -82,8 +85,7 @@ async def test_submitting_clears_the_box_only_once_the_answer_is_saved(small_lib
     ctx = make_context(small_library, tmp_path)
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         await type_and_submit(app, pilot, "We tracked DAU.")
         assert app.screen.query_one("#answer", TextArea).text == ""
         saved = ctx.store.load(transcript_of(app).id)
@@ -95,8 +97,7 @@ async def test_keys_still_queued_in_the_box_when_ctrl_s_arrives_are_submitted_wi
     ctx = make_context(small_library, tmp_path)
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         box = app.screen.query_one("#answer", TextArea)
         box.text = "We tracked DAU"
         box.move_cursor(box.document.end)
@@ -114,8 +115,7 @@ async def test_a_failed_save_keeps_the_draft_in_the_box(small_library, tmp_path)
     ctx = make_context(small_library, tmp_path)
     app = make_app(ctx)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
 
         def disk_full(transcript):
             raise OSError("No space left on device")
@@ -129,8 +129,7 @@ async def test_a_failed_save_keeps_the_draft_in_the_box(small_library, tmp_path)
 async def test_hint_skip_repeat_and_end_keys(small_library, tmp_path):
     app = make_app(make_context(small_library, tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         app.screen.query_one("#answer", TextArea).text = "draft in progress"
         for key in ("f2", "f4", "f3"):
             await pilot.press(key)
@@ -146,8 +145,7 @@ async def test_hint_skip_repeat_and_end_keys(small_library, tmp_path):
 async def test_persona_switch_with_f5_shows_in_the_log_and_applies_next_turn(small_library, tmp_path):
     app = make_app(make_context(small_library, tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         await pilot.press("f5")
         await pilot.pause()
         picker = app.screen.query_one(OptionList)
@@ -165,8 +163,7 @@ async def test_persona_switch_with_f5_shows_in_the_log_and_applies_next_turn(sma
 async def test_persona_switch_from_the_command_palette(small_library, tmp_path):
     app = make_app(make_context(small_library, tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         commands["Switch persona: Casual"].callback()
         await settle(app, pilot)
@@ -179,8 +176,7 @@ async def test_strict_persona_cuts_in_when_the_time_limit_passes(small_library, 
     clock = FakeClock()
     app = make_app(make_context(small_library, tmp_path, clock=clock))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         clock.now += 5 * 60 + 1
         await app.screen._tick()
         await settle(app, pilot)
@@ -239,8 +235,7 @@ async def test_streamed_interview_against_the_fake_server(small_library, tmp_pat
     brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
     app = make_app(make_context(small_library, tmp_path, brain=brain))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         await type_and_submit(app, pilot, "We tracked DAU.")
         messages = app.screen.query(InterviewerMessage)
         assert messages.last().body.source == "You said DAU. Why DAU rather than WAU?"
@@ -255,8 +250,7 @@ async def test_a_replaced_model_reply_is_labelled(small_library, tmp_path, fake_
     brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
     app = make_app(make_context(small_library, tmp_path, brain=brain))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         first = app.screen.query(InterviewerMessage).first()
         assert "Prompt for q1?" in first.body.source
         assert "offline wording" in plain(first.query_one(".phrasing"))
@@ -272,8 +266,7 @@ async def test_markup_and_escape_sequences_are_shown_literally(small_library, tm
     brain = LLMBrain(target_for(fake_server), capabilities=capabilities(tmp_path))
     app = make_app(make_context(small_library, tmp_path, brain=brain))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         await type_and_submit(app, pilot, INJECTION)
         candidate = str(app.screen.query(CandidateMessage).last().render())
         assert "[bold]loud[/bold]" in candidate and "[link=https://example.invalid]" in candidate
@@ -425,8 +418,7 @@ async def test_a_submit_takes_the_text_in_the_box_at_that_moment_and_keeps_what_
     ctx = make_context(small_library, tmp_path, brain=brain)
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         box = app.screen.query_one("#answer", TextArea)
         box.text = "We tracked DAU."
         box.move_cursor(box.document.end)
@@ -457,8 +449,7 @@ async def test_the_persona_picker_starts_on_the_current_persona(small_library, t
 async def test_f10_asks_before_ending(small_library, tmp_path):
     app = make_app(make_context(small_library, tmp_path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmEnd)
@@ -473,8 +464,7 @@ async def test_f10_ends_the_interview_while_a_turn_is_running_and_stops_that_tur
     ctx = make_context(small_library, tmp_path, brain=brain)
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#start")
-        await settle(app, pilot)
+        await start_interview(app, pilot)
         app.screen.query_one("#answer", TextArea).text = "We tracked DAU."
         await pilot.press("ctrl+s")
         await asyncio.wait_for(brain.stalled.wait(), timeout=30)  # the answer is scored and the reply hangs
