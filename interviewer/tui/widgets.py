@@ -104,6 +104,13 @@ class ReplyBody(Vertical):
         self._live_view.update(literal(self._live))
         self._live_view.display = bool(self._live)
 
+    def show_now(self, fragment: str) -> bool:
+        """Adds streamed text to the live tail without waiting; True when the tail should settle at the next `write`."""
+        self._live += fragment
+        self._live_view.update(literal(self._live))
+        self._live_view.display = bool(self._live)
+        return len(self._live) >= BLOCK_CHARS
+
     async def stop(self) -> None:
         """The stream has ended: what is left of the live tail is rendered as Markdown."""
         if self._live:

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import TextArea
+
+from interviewer.brain import PhraseContext, PhraseReset
+from interviewer.models import Persona
+from interviewer.offline.brain import OfflineBrain
+from interviewer.plans import Plan
+from interviewer.tui.app import make_app
 from interviewer.tui.safe_text import markdown_source
+from interviewer.tui.screens.interview import FLUSH_SECONDS
 from interviewer.tui.widgets import FORCED_CUT_CHARS, InterviewerMessage
-from tests.tui_helpers import plain
+from tests.factories import make_library
+from tests.tui_helpers import SETTLE_TIMEOUT, make_context, plain, settle
 
 WORDS = ("metric", "retention", "because", "users", "daily", "**impact**", "the", "and", "so", "we")
 
@@ -86,3 +99,49 @@ async def test_links_and_html_in_a_reply_stay_text() -> None:
         shown = plain(message.body.query_one(".block"))
         assert "the docs" in shown and "https://example.com/x" in shown
         assert "<b>this</b>" in shown
+
+
+class PausingBrain(OfflineBrain):
+    """Once armed, streams two words and then stops until let go, like a server pausing mid-reply."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = False
+        self.paused = asyncio.Event()
+        self.go_on = asyncio.Event()
+
+    async def phrase(
+        self, plan: Plan, persona: Persona, seed: int, context: PhraseContext
+    ) -> AsyncIterator[str | PhraseReset]:
+        if not self.armed:
+            async for piece in super().phrase(plan, persona, seed, context):
+                yield piece
+            return
+        yield "Why"
+        yield " DAU"
+        self.paused.set()
+        await self.go_on.wait()
+        yield " rather than WAU?"
+
+
+@pytest.mark.slow
+async def test_tokens_held_for_a_batch_are_shown_when_the_server_pauses(tmp_path: Path) -> None:
+    brain = PausingBrain()
+    ctx = make_context(make_library(1), tmp_path, brain=brain)
+    app = make_app(ctx, ctx.interviews.start("test-round"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        brain.armed = True
+        app.screen.query_one(
+            "#answer", TextArea
+        ).text = "I would track DAU because the product is used daily, with retention as a guardrail."
+        app.screen.action_submit()
+        await asyncio.wait_for(brain.paused.wait(), SETTLE_TIMEOUT)
+        await pilot.pause(FLUSH_SECONDS * 3)  # no token follows, yet both words are on screen by now
+        message = app.screen.query(InterviewerMessage).last()
+        assert message.body.source == "Why DAU"
+        assert "Why DAU" in plain(message.body.query_one(".live"))
+        brain.go_on.set()
+        await settle(app, pilot)
+        assert message.body.source == "Why DAU rather than WAU?"
+        assert message.body.blocks == ["Why DAU rather than WAU?"]

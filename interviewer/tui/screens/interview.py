@@ -211,16 +211,37 @@ class InterviewScreen(Screen[None]):
         # Tokens are written to the widget in batches: a screen update per token would stall the loop.
         pending: list[str] = []
         flushed_at = yielded_at = time.monotonic()
+        # Held tokens are shown within a flush interval even when no token follows them (a server that pauses,
+        # or streams slower than ten tokens a second). A late flush only shows them; once the tail is long
+        # enough to settle, the next token brings a full write, so the tail stays bounded.
+        late_flush: asyncio.TimerHandle | None = None
+
+        def take_pending() -> str:
+            nonlocal late_flush
+            if late_flush is not None:
+                late_flush.cancel()
+                late_flush = None
+            text = "".join(pending)
+            pending.clear()
+            return text
+
+        def flush_late() -> None:
+            nonlocal late_flush, flushed_at
+            late_flush = None
+            if stream is not None and pending:
+                if not stream.show_now(take_pending()):
+                    flushed_at = time.monotonic()
+                self.log_view.scroll_end(animate=False)
 
         async def finish_stream() -> None:
             """The one place a streamed reply is flushed and closed: on a reset, a whole turn, or the end."""
             nonlocal stream
+            text = take_pending()
             if stream is not None:
-                if pending:
-                    await stream.write("".join(pending))
+                if text:
+                    await stream.write(text)
                 await stream.stop()
                 stream = None
-            pending.clear()
 
         try:
             async with aclosing(events):  # a cancelled turn still lets the session release the interview
@@ -233,11 +254,15 @@ class InterviewScreen(Screen[None]):
                         pending.append(event.text)
                         now = time.monotonic()
                         if now - flushed_at >= FLUSH_SECONDS:
-                            await stream.write("".join(pending))
-                            pending.clear()
+                            await stream.write(take_pending())  # taken first: a late flush must not show it twice
                             flushed_at = yielded_at = time.monotonic()
                             self.log_view.scroll_end(animate=False)
-                        elif now - yielded_at >= YIELD_SECONDS:
+                            continue
+                        if late_flush is None:
+                            late_flush = asyncio.get_running_loop().call_later(
+                                FLUSH_SECONDS - (now - flushed_at), flush_late
+                            )
+                        if now - yielded_at >= YIELD_SECONDS:
                             # Buffered tokens come without waiting on the network, so nothing else would run
                             # until the burst ends: let input, timers and drawing in between.
                             await asyncio.sleep(0)
