@@ -34,6 +34,20 @@ def make_persona(persona_id: str = "strict", **overrides: Any) -> Persona:
     return Persona(**fields)
 
 
+def make_criterion(criterion_id: str, signals: Signals, **overrides: Any) -> Criterion:
+    """A criterion with placeholder text: what a test varies is its signals."""
+    fields: dict[str, Any] = {
+        "id": criterion_id,
+        "description": f"The {criterion_id} criterion.",
+        "weight": 1.0,
+        "levels": LEVELS,
+        "probes": [f"{criterion_id} probe one?", f"{criterion_id} probe two?"],
+        "signals": signals,
+    }
+    fields.update(overrides)
+    return Criterion(**fields)
+
+
 def make_question(question_id: str = "q-metrics", **overrides: Any) -> Question:
     fields: dict[str, Any] = {
         "id": question_id,

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from interviewer.models import Signals
 from interviewer.offline.scorer import score_answer
-from tests.factories import make_question
+from tests.factories import make_criterion, make_question
 
 STRONG = (
     "The business goal was engaged viewing, so every metric had to support a decision about it. "
@@ -111,21 +112,8 @@ def test_every_criterion_is_named_with_a_rationale(question):
 
 
 def test_sql_code_counts_as_reasoned_evidence():
-    from interviewer.models import Criterion, Signals
-
-    question = make_question(
-        answer_kind="sql",
-        criteria=[
-            Criterion(
-                id="dedup",
-                description="Counts each user once.",
-                weight=1.0,
-                levels={i: f"level {i}" for i in range(1, 6)},
-                probes=["Is DISTINCT necessary?", "What if a user posts twice?"],
-                signals=Signals(patterns=[r"count\s*\(\s*distinct", r"\bjoin\b"], enough=2),
-            )
-        ],
-    )
+    signals = Signals(patterns=[r"count\s*\(\s*distinct", r"\bjoin\b"], enough=2)
+    question = make_question(answer_kind="sql", criteria=[make_criterion("dedup", signals)])
     query = (
         "SELECT COUNT(DISTINCT u.user_id)\nFROM users u\nJOIN posts p ON u.user_id = p.user_id\n"
         "WHERE DATE(u.created_at) = DATE(p.created_at);"
@@ -213,8 +201,6 @@ def test_a_megabyte_answer_scores_in_under_a_second(builtin_library, question_id
 def test_rubric_patterns_that_need_backtracking_are_refused():
     from pydantic import ValidationError
 
-    from interviewer.models import Signals
-
     with pytest.raises(ValidationError, match="linear time"):
         Signals(patterns=[r"(?<!\w)join"])
     with pytest.raises(ValidationError, match="linear time"):
@@ -251,17 +237,8 @@ def test_a_short_sentence_is_not_flagged_as_a_keyword_list(builtin_library):
 
 
 def test_inflections_and_derived_forms_match_an_idea():
-    from interviewer.models import Criterion, Signals
-
-    criterion = Criterion(
-        id="dedup",
-        description="Removes duplicates.",
-        weight=1.0,
-        levels={i: f"level {i}" for i in range(1, 6)},
-        probes=["How?", "Why?"],
-        signals=Signals(concepts=[["deduplicate"], ["partition by key"]], enough=2),
-    )
-    question = make_question(criteria=[criterion])
+    signals = Signals(concepts=[["deduplicate"], ["partition by key"]], enough=2)
+    question = make_question(criteria=[make_criterion("dedup", signals)])
     for answer in (
         "We were deduplicating events after partitioning by keys, because retries resend them.",
         "Deduplication happens once the stream is partitioned by key, so a retry cannot count twice.",
@@ -271,17 +248,7 @@ def test_inflections_and_derived_forms_match_an_idea():
 
 
 def test_symbols_keep_their_meaning_when_matching():
-    from interviewer.models import Criterion, Signals
-
-    criterion = Criterion(
-        id="complexity",
-        description="States the complexity.",
-        weight=1.0,
-        levels={i: f"level {i}" for i in range(1, 6)},
-        probes=["How fast?", "How much memory?"],
-        signals=Signals(concepts=[["o(n)"]], enough=1),
-    )
-    question = make_question(criteria=[criterion])
+    question = make_question(criteria=[make_criterion("complexity", Signals(concepts=[["o(n)"]], enough=1))])
     assert score_answer(question, "It runs in O(n log k) time.").criteria[0].level == 1
     assert score_answer(question, "It runs in O(n) time.").criteria[0].level >= 2
 
@@ -342,17 +309,8 @@ def test_different_words_keep_different_stems():
 
 
 def _one_criterion_question(*ideas: list[str]):
-    from interviewer.models import Criterion, Signals
-
-    criterion = Criterion(
-        id="diagnosis",
-        description="Diagnoses the drop.",
-        weight=1.0,
-        levels={i: f"level {i}" for i in range(1, 6)},
-        probes=["Where?", "Why?"],
-        signals=Signals(concepts=[list(idea) for idea in ideas], enough=len(ideas)),
-    )
-    return make_question(criteria=[criterion])
+    signals = Signals(concepts=[list(idea) for idea in ideas], enough=len(ideas))
+    return make_question(criteria=[make_criterion("diagnosis", signals)])
 
 
 NAMED = "First I would look at the sign-up funnel and the onboarding steps for new people."
