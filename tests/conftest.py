@@ -67,3 +67,20 @@ def fake_server():
     server = FakeOpenAIServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def profiled_server():
+    """Start fake servers that behave like a named server (LM Studio, a reasoning model...); all stop after the test."""
+    from tests.fakes.openai_server import FakeOpenAIServer, ServerProfile
+
+    started: list[FakeOpenAIServer] = []
+
+    def start(profile: ServerProfile) -> FakeOpenAIServer:
+        server = FakeOpenAIServer(profile=profile).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

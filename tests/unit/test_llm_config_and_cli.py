@@ -230,49 +230,37 @@ def test_an_offline_run_reports_no_model_fallbacks(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["fallbacks"] is None
 
 
-def test_doctor_sends_what_the_app_sends_and_reports_what_it_adapted(tmp_path, capsys):
-    from tests.fakes.openai_server import FakeOpenAIServer
+def test_doctor_sends_what_the_app_sends_and_reports_what_it_adapted(profiled_server, tmp_path, capsys):
 
-    server = FakeOpenAIServer(profile=PROFILES["openai-reasoning"]).start()
-    try:
-        server.handler = lambda request: Reply('{"ready": true}')
-        assert main([*model_args(server), "doctor"]) == 0
-        out = capsys.readouterr().out
-        assert "requests adapted: max_completion_tokens instead of max_tokens, no temperature" in out
-        assert "json_object without schema" in out
-        requests = server.chat_requests()
-        streamed = next(r for r in requests if r.get("stream"))
-        assert streamed["stream_options"] == {"include_usage": True}
-        schema_probe = next(r for r in requests if (r.get("response_format") or {}).get("type") == "json_schema")
-        assert schema_probe["response_format"]["json_schema"]["strict"] is True
-        assert "max_completion_tokens" in schema_probe and "temperature" not in schema_probe
-    finally:
-        server.stop()
+    server = profiled_server(PROFILES["openai-reasoning"])
+    server.handler = lambda request: Reply('{"ready": true}')
+    assert main([*model_args(server), "doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "requests adapted: max_completion_tokens instead of max_tokens, no temperature" in out
+    assert "json_object without schema" in out
+    requests = server.chat_requests()
+    streamed = next(r for r in requests if r.get("stream"))
+    assert streamed["stream_options"] == {"include_usage": True}
+    schema_probe = next(r for r in requests if (r.get("response_format") or {}).get("type") == "json_schema")
+    assert schema_probe["response_format"]["json_schema"]["strict"] is True
+    assert "max_completion_tokens" in schema_probe and "temperature" not in schema_probe
 
 
-def test_doctor_remembers_a_lower_mode_only_when_the_server_refused_the_higher_one(tmp_path, capsys):
+def test_doctor_remembers_a_lower_mode_only_when_the_server_refused_the_higher_one(profiled_server, tmp_path, capsys):
     from interviewer.llm.capabilities import Capabilities
-    from tests.fakes.openai_server import FakeOpenAIServer
 
-    server = FakeOpenAIServer(profile=PROFILES["llama.cpp-ignores-schema"]).start()
-    try:
-        server.handler = lambda request: Reply('{"ready": true}')
-        assert main([*model_args(server), "doctor"]) == 0
-        assert "judge will use: json_object" in capsys.readouterr().out
-        remembered = Capabilities().ladder(f"{server.base_url}|fake-model")
-        assert remembered[0] == "json_schema"  # it answered json_schema badly, which is no refusal
-    finally:
-        server.stop()
+    server = profiled_server(PROFILES["llama.cpp-ignores-schema"])
+    server.handler = lambda request: Reply('{"ready": true}')
+    assert main([*model_args(server), "doctor"]) == 0
+    assert "judge will use: json_object" in capsys.readouterr().out
+    remembered = Capabilities().ladder(f"{server.base_url}|fake-model")
+    assert remembered[0] == "json_schema"  # it answered json_schema badly, which is no refusal
 
 
-def test_doctor_never_prints_a_key_the_server_echoes(capsys):
-    from tests.fakes.openai_server import FakeOpenAIServer
+def test_doctor_never_prints_a_key_the_server_echoes(profiled_server, capsys):
 
-    server = FakeOpenAIServer(profile=PROFILES["echoes-authorization"]).start()
-    try:
-        server.handler = lambda request: Reply("ready")
-        main([*model_args(server), "doctor"])
-        out = capsys.readouterr().out
-        assert "Bearer ***" in out and API_KEY not in out
-    finally:
-        server.stop()
+    server = profiled_server(PROFILES["echoes-authorization"])
+    server.handler = lambda request: Reply("ready")
+    main([*model_args(server), "doctor"])
+    out = capsys.readouterr().out
+    assert "Bearer ***" in out and API_KEY not in out

@@ -13,7 +13,7 @@ from interviewer.llm.validity import ValidityGate
 from interviewer.models import AnswerScore, CriterionScore
 from interviewer.threads import AnswerThread, Exchange
 from tests.factories import STRONG, make_question
-from tests.fakes.openai_server import PROFILES, FakeOpenAIServer, Reply, ServerProfile, Status
+from tests.fakes.openai_server import PROFILES, Reply, ServerProfile, Status
 from tests.llm_helpers import API_KEY, capabilities, judge_json, target_for
 
 ANSWER = "I chose DAU rather than MAU because the product is used daily.\nRetention shows whether value lasts."
@@ -218,36 +218,32 @@ async def test_a_reply_cut_off_twice_is_a_clear_failure_that_does_not_downgrade(
     assert brain.caller.capabilities.ladder(brain.caller.key)[0] == "json_schema"
 
 
-async def test_json_object_is_sent_without_the_schema_key_where_the_server_refuses_it(tmp_path, question):
+async def test_json_object_is_sent_without_the_schema_key_where_the_server_refuses_it(
+    profiled_server, tmp_path, question
+):
     profile = ServerProfile("strict-json-object", json_schema="refuse", refuse_schema_key=True)
-    server = FakeOpenAIServer(profile=profile).start()
-    try:
-        server.handler = lambda request: Reply(judge_json(question, ANSWER))
-        brain = brain_for(server, tmp_path, max_retries=0)
-        first = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
-        forms = [r.get("response_format") for r in server.chat_requests()]
-        assert first.source == "llm"
-        assert forms[1] == {"type": "json_object", "schema": reply_schema(question)}
-        assert forms[2] == {"type": "json_object"}
-        before = len(forms)
-        await brain_for(server, tmp_path, max_retries=0).score(question, AnswerThread.single(question.prompt, ANSWER))
-        assert [r.get("response_format") for r in server.chat_requests()[before:]] == [{"type": "json_object"}]
-    finally:
-        server.stop()
+    server = profiled_server(profile)
+    server.handler = lambda request: Reply(judge_json(question, ANSWER))
+    brain = brain_for(server, tmp_path, max_retries=0)
+    first = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
+    forms = [r.get("response_format") for r in server.chat_requests()]
+    assert first.source == "llm"
+    assert forms[1] == {"type": "json_object", "schema": reply_schema(question)}
+    assert forms[2] == {"type": "json_object"}
+    before = len(forms)
+    await brain_for(server, tmp_path, max_retries=0).score(question, AnswerThread.single(question.prompt, ANSWER))
+    assert [r.get("response_format") for r in server.chat_requests()[before:]] == [{"type": "json_object"}]
 
 
-async def test_a_server_that_refuses_json_object_skips_that_step(tmp_path, question):
+async def test_a_server_that_refuses_json_object_skips_that_step(profiled_server, tmp_path, question):
     profile = ServerProfile("no-json-modes", json_schema="refuse", refuse_json_object=True)
-    server = FakeOpenAIServer(profile=profile).start()
-    try:
-        server.handler = lambda request: Reply(judge_json(question, ANSWER))
-        brain = brain_for(server, tmp_path, max_retries=0)
-        score = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
-        assert score.source == "llm"
-        assert modes_requested(server)[-1] == "plain"
-        assert brain.caller.capabilities.ladder(brain.caller.key) == ("plain",)
-    finally:
-        server.stop()
+    server = profiled_server(profile)
+    server.handler = lambda request: Reply(judge_json(question, ANSWER))
+    brain = brain_for(server, tmp_path, max_retries=0)
+    score = await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
+    assert score.source == "llm"
+    assert modes_requested(server)[-1] == "plain"
+    assert brain.caller.capabilities.ladder(brain.caller.key) == ("plain",)
 
 
 @pytest.mark.parametrize(
@@ -290,17 +286,14 @@ async def test_a_rationale_that_echoes_the_api_key_is_masked(fake_server, tmp_pa
     assert "Bearer ***" in score.criteria[0].rationale
 
 
-async def test_refused_requests_are_not_counted_as_spent(tmp_path, question):
-    server = FakeOpenAIServer(profile=PROFILES["openai-reasoning"]).start()
-    try:
-        server.handler = lambda request: Reply(judge_json(question, ANSWER))
-        brain = brain_for(server, tmp_path)
-        await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
-        usage = brain.take_usage()
-        assert len(server.chat_requests()) == 3  # max_tokens refused, then temperature refused, then answered
-        assert usage.calls == 1 and usage.prompt_tokens == 11 and not usage.approximate
-    finally:
-        server.stop()
+async def test_refused_requests_are_not_counted_as_spent(profiled_server, tmp_path, question):
+    server = profiled_server(PROFILES["openai-reasoning"])
+    server.handler = lambda request: Reply(judge_json(question, ANSWER))
+    brain = brain_for(server, tmp_path)
+    await brain.score(question, AnswerThread.single(question.prompt, ANSWER))
+    usage = brain.take_usage()
+    assert len(server.chat_requests()) == 3  # max_tokens refused, then temperature refused, then answered
+    assert usage.calls == 1 and usage.prompt_tokens == 11 and not usage.approximate
 
 
 def judged(question_id: str, levels: tuple[int, ...]) -> AnswerScore:

@@ -60,22 +60,23 @@ def shares(session: InterviewSession) -> tuple[float, float]:
     return phrased, judged
 
 
-async def run_against(profile_name: str, library, store, tmp_path) -> tuple[InterviewSession, FakeOpenAIServer]:
-    server = FakeOpenAIServer(profile=PROFILES[profile_name]).start()
-    try:
-        server.handler = Script(lookup(library), level=None, line="You said it shows the cause. How would you confirm?")
-        brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path / profile_name))
-        session = await headless_interview(library, store, brain)
-    finally:
-        server.stop()
+async def run_against(
+    profiled_server, profile_name: str, library, store, tmp_path
+) -> tuple[InterviewSession, FakeOpenAIServer]:
+    server = profiled_server(PROFILES[profile_name])
+    server.handler = Script(lookup(library), level=None, line="You said it shows the cause. How would you confirm?")
+    brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path / profile_name))
+    session = await headless_interview(library, store, brain)
     return session, server
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("profile_name", [name for name in PROFILES if name != "plain"])
-async def test_each_server_profile_matches_a_plain_server(profile_name, builtin_library, store, tmp_path):
-    plain, _ = await run_against("plain", builtin_library, store, tmp_path)
-    session, server = await run_against(profile_name, builtin_library, store, tmp_path)
+async def test_each_server_profile_matches_a_plain_server(
+    profiled_server, profile_name, builtin_library, store, tmp_path
+):
+    plain, _ = await run_against(profiled_server, "plain", builtin_library, store, tmp_path)
+    session, server = await run_against(profiled_server, profile_name, builtin_library, store, tmp_path)
     plain_phrased, plain_judged = shares(plain)
     phrased, judged = shares(session)
     assert plain_phrased > 0.9 and plain_judged > 0.5  # the comparison means something only if plain works
@@ -96,23 +97,20 @@ async def test_each_server_profile_matches_a_plain_server(profile_name, builtin_
 
 @pytest.mark.slow
 async def test_a_reasoning_model_gets_a_larger_completion_budget_and_keeps_it_across_runs(
-    builtin_library, store, tmp_path
+    profiled_server, builtin_library, store, tmp_path
 ):
-    server = FakeOpenAIServer(profile=PROFILES["openai-reasoning"]).start()
-    try:
-        server.handler = Script(lookup(builtin_library), level=None)
-        caps = capabilities(tmp_path)
-        target = target_for(server)
-        brain = LLMBrain(target, capabilities=caps)
-        session = InterviewSession.create(builtin_library, ROUND, "strict", brain, store)
-        async for _ in session.open():
-            pass
-        streamed = [r for r in server.chat_requests() if r.get("stream")][-1]
-        assert streamed["max_completion_tokens"] >= 4 * target.profile.reply_max_tokens
-        assert "temperature" not in streamed
-        assert capabilities(tmp_path).traits(key_for(target)).reasoning  # a later run starts adapted
-    finally:
-        server.stop()
+    server = profiled_server(PROFILES["openai-reasoning"])
+    server.handler = Script(lookup(builtin_library), level=None)
+    caps = capabilities(tmp_path)
+    target = target_for(server)
+    brain = LLMBrain(target, capabilities=caps)
+    session = InterviewSession.create(builtin_library, ROUND, "strict", brain, store)
+    async for _ in session.open():
+        pass
+    streamed = [r for r in server.chat_requests() if r.get("stream")][-1]
+    assert streamed["max_completion_tokens"] >= 4 * target.profile.reply_max_tokens
+    assert "temperature" not in streamed
+    assert capabilities(tmp_path).traits(key_for(target)).reasoning  # a later run starts adapted
 
 
 async def test_a_profile_setting_declares_a_reasoning_model_without_a_refusal(fake_server, tmp_path, small_library):
@@ -180,43 +178,37 @@ def _thread(library):
 
 
 async def test_a_server_that_streams_no_usage_gets_estimated_counts_marked_approximate(
-    builtin_library, store, tmp_path
+    profiled_server, builtin_library, store, tmp_path
 ):
-    server = FakeOpenAIServer(profile=PROFILES["lm-studio"]).start()
-    try:
-        server.handler = Script(lookup(builtin_library), level=None)
-        brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
-        session = InterviewSession.create(builtin_library, ROUND, "strict", brain, store)
-        async for _ in session.open():
-            pass
-        usage = session.transcript.usage
-        assert usage.calls == 1 and usage.approximate
-        assert usage.prompt_tokens > 50 and usage.completion_tokens > 0  # estimated from the prompt and reply
-    finally:
-        server.stop()
+    server = profiled_server(PROFILES["lm-studio"])
+    server.handler = Script(lookup(builtin_library), level=None)
+    brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
+    session = InterviewSession.create(builtin_library, ROUND, "strict", brain, store)
+    async for _ in session.open():
+        pass
+    usage = session.transcript.usage
+    assert usage.calls == 1 and usage.approximate
+    assert usage.prompt_tokens > 50 and usage.completion_tokens > 0  # estimated from the prompt and reply
 
 
 async def test_a_build_that_ignores_json_schema_is_spared_it_for_the_rest_of_the_interview_only(
-    builtin_library, tmp_path
+    profiled_server, builtin_library, tmp_path
 ):
     from interviewer.threads import AnswerThread
 
-    server = FakeOpenAIServer(profile=PROFILES["llama.cpp-ignores-schema"]).start()
-    try:
-        server.handler = Script(lookup(builtin_library), level=None)
-        question = builtin_library.questions["sre-linux-logs"]
-        thread = AnswerThread.single(question.prompt, ANSWERS[0])
-        brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
-        for _ in range(5):
-            assert (await brain.score(question, thread)).source == "llm"
-        modes = [(r.get("response_format") or {}).get("type") for r in server.chat_requests()]
-        assert modes == ["json_schema", "json_schema", "json_object"] * 3 + ["json_object"] * 2
-        later_run = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
-        await later_run.score(question, thread)
-        assert (server.chat_requests()[-1].get("response_format") or {}).get("type") == "json_object"
-        assert server.chat_requests()[-3]["response_format"]["type"] == "json_schema"  # tried afresh
-    finally:
-        server.stop()
+    server = profiled_server(PROFILES["llama.cpp-ignores-schema"])
+    server.handler = Script(lookup(builtin_library), level=None)
+    question = builtin_library.questions["sre-linux-logs"]
+    thread = AnswerThread.single(question.prompt, ANSWERS[0])
+    brain = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
+    for _ in range(5):
+        assert (await brain.score(question, thread)).source == "llm"
+    modes = [(r.get("response_format") or {}).get("type") for r in server.chat_requests()]
+    assert modes == ["json_schema", "json_schema", "json_object"] * 3 + ["json_object"] * 2
+    later_run = LLMBrain(target_for(server), capabilities=capabilities(tmp_path))
+    await later_run.score(question, thread)
+    assert (server.chat_requests()[-1].get("response_format") or {}).get("type") == "json_object"
+    assert server.chat_requests()[-3]["response_format"]["type"] == "json_schema"  # tried afresh
 
 
 def test_the_bundled_models_traits_are_reused_across_its_random_ports(tmp_path):
