@@ -161,11 +161,5 @@ def directs_grader(sentence: str) -> bool:
     return _DIRECTIVE.search(sentence) is not None
 
 
-def is_grader_instruction(text: str, criterion_ids: tuple[str, ...] = ()) -> bool:
-    """Text addressed to whoever grades the answer rather than to the interviewer; it earns nothing."""
-    found = find_grader_text(text, criterion_ids)
-    return bool(found.direct) or (bool(found.addressees) and directs_grader(text))
-
-
 def is_non_answer(text: str) -> bool:
     return _NON_ANSWERS.search(text.strip()) is not None
