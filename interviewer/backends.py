@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from interviewer.brain import Brain
-from interviewer.llm.config import ModelTarget, resolve_backend
 from interviewer.offline.brain import OfflineBrain
+
+if TYPE_CHECKING:
+    from interviewer.llm.config import ModelTarget
 
 
 @dataclass
@@ -32,6 +35,11 @@ class BrainOptions:
 def open_brain(options: BrainOptions | None = None) -> Iterator[BrainChoice]:
     """Yield the brain to use; a bundled local server, when asked for, lives for the block."""
     options = options or BrainOptions()
+    if options.offline:  # the model configuration and its models are not even loaded
+        yield BrainChoice(OfflineBrain(), None)
+        return
+    from interviewer.llm.config import resolve_backend
+
     target = resolve_backend(
         profile_name=options.profile,
         model=options.model,

@@ -129,6 +129,16 @@ def test_code_runs_in_another_process_in_an_empty_folder():
     assert raw["cases"] == [{"value": 2}, {"value": []}, {"value": "/sandbox"}]  # PID 2 of its own namespace
 
 
+@needs_sandbox
+def test_a_python_answer_runs_without_the_sql_translator():
+    # sqlglot more than doubles the sandboxed interpreter's memory; a Python answer has no use for it.
+    code = "import importlib.util, sys\ndef f():\n    return 1\n"
+    calls = ["sorted(m for m in sys.modules if m.split('.')[0] in ('sqlglot', 'sql_dialect'))",
+             "importlib.util.find_spec('sqlglot') is None"]  # fmt: skip
+    raw = run_in_child({"mode": "python", "code": code, "function": "f", "calls": calls}, FAST)
+    assert raw["cases"] == [{"value": []}, {"value": True}]
+
+
 @pytest.mark.slow
 @needs_sandbox
 def test_a_wall_clock_timeout_stops_sleeping_code():
