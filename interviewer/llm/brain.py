@@ -15,12 +15,12 @@ from contextlib import aclosing
 
 import openai
 from openai import AsyncOpenAI
-from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion
 
 from interviewer import tokens
 from interviewer.brain import PhraseContext, PhraseReset
 from interviewer.llm.capabilities import Capabilities
+from interviewer.llm.chunks import ReportedUsage
 from interviewer.llm.client import ModelCaller, Redactor, describe_error, make_client, redact, usage_of_call
 from interviewer.llm.config import ModelTarget
 from interviewer.llm.guardrails import WordCounter, check_reply, word_limit
@@ -156,7 +156,7 @@ class LLMBrain:
         reason = ""
         for attempt in range(STREAM_ATTEMPTS):
             pieces: list[str] = []
-            reported: list[CompletionUsage] = []
+            reported: list[ReportedUsage] = []
             redactor = Redactor(self.target)
             # A reply past the length limit will be replaced whatever follows, so reading stops there.
             counter, limit, too_long = WordCounter(), word_limit(lead_in=verbatim is not None), False

@@ -15,11 +15,13 @@ from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import openai
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, AsyncStream
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion
+from pydantic import ValidationError
 
 from interviewer.llm.capabilities import Capabilities, ServerTraits, key_for
+from interviewer.llm.chunks import ReportedUsage, StreamChunk
 from interviewer.llm.config import NO_KEY, ModelTarget
 from interviewer.models import TokenUsage
 from interviewer.tokens import count_messages, count_tokens
@@ -114,10 +116,13 @@ def refusal_text(exc: openai.APIStatusError) -> str:
 
 
 def usage_of_call(
-    target: ModelTarget, reported: CompletionUsage | None, messages: list[dict[str, str]], reply: str
+    target: ModelTarget,
+    reported: CompletionUsage | ReportedUsage | None,
+    messages: list[dict[str, str]],
+    reply: str,
 ) -> TokenUsage:
     """One call's usage, priced: the server's counts, or an estimate marked approximate when it sent none."""
-    if reported is not None:
+    if reported is not None and reported.prompt_tokens is not None and reported.completion_tokens is not None:
         prompt, completion, approximate = reported.prompt_tokens, reported.completion_tokens, False
     else:
         prompt = count_messages(messages, target.model).tokens
@@ -196,6 +201,16 @@ class ModelCaller:
             try:
                 # The client's own retries happen inside this bound, so a hanging server costs one timeout.
                 async with asyncio.timeout(self.target.profile.timeout_seconds):
+                    if params.get("stream"):
+                        # Chunks arrive as plain JSON and are checked by StreamChunk: the SDK's typed chunk
+                        # objects cost more per token than the rest of the app's path put together.
+                        return await self.client.post(
+                            "/chat/completions",
+                            body=params,
+                            cast_to=object,
+                            stream=True,
+                            stream_cls=AsyncStream[object],
+                        )
                     return await self.client.chat.completions.create(**params)
             except TimeoutError:
                 raise _timed_out() from None
@@ -218,16 +233,30 @@ class ModelCaller:
         *,
         temperature: float,
         max_tokens: int,
-        on_usage: Callable[[CompletionUsage], None],
+        on_usage: Callable[[ReportedUsage], None],
     ) -> AsyncGenerator[str]:
         """Yield content deltas. Closing or cancelling the iteration closes the stream."""
-        stream = await self._create(
+        stream: AsyncStream[object] = await self._create(
             lambda: self.shape(messages, temperature=temperature, max_tokens=max_tokens, stream=True)
         )
-        async with stream:  # the stream reports broken connections and stalls as openai errors
-            async for chunk in stream:
-                if chunk.usage is not None:
+        async with stream:  # the stream reports broken connections, stalls and error events as openai errors
+            async for data in stream:
+                try:
+                    chunk = StreamChunk.model_validate(data)
+                except ValidationError as exc:
+                    raise openai.APIError(
+                        f"the server sent a chunk that is not a chat completion chunk ({_first_problem(exc)})",
+                        request=stream.response.request,
+                        body=None,
+                    ) from None
+                if chunk.usage is not None and chunk.usage.complete:
                     on_usage(chunk.usage)
-                for choice in chunk.choices:
-                    if choice.delta and choice.delta.content:
-                        yield choice.delta.content
+                if text := chunk.text():
+                    yield text
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """Where a chunk broke the shape, without echoing the server's text back."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "chunk"
+    return f"{where}: {error['msg']}"

@@ -37,6 +37,13 @@ class Stream:
 
 
 @dataclass
+class RawChunks:
+    """SSE data payloads sent exactly as given, then `[DONE]`: for servers whose chunks bend the format."""
+
+    payloads: list[dict[str, Any] | str]
+
+
+@dataclass
 class Status:
     code: int
     body: dict[str, Any] = field(default_factory=lambda: {"error": {"message": "error", "type": "server_error"}})
@@ -53,7 +60,7 @@ class Drop:
     """Close the connection without any response."""
 
 
-Item = Reply | Stream | Status | Hang | Drop
+Item = Reply | Stream | RawChunks | Status | Hang | Drop
 Handler = Callable[[dict[str, Any]], Item]
 
 
@@ -276,6 +283,8 @@ class FakeOpenAIServer:
             return False
         if isinstance(item, Drop):
             return False
+        if isinstance(item, RawChunks):
+            return await self._raw_stream(writer, item)
         if isinstance(item, Reply):
             if request.get("stream"):
                 pieces = [item.content[i : i + item.chunk_size] for i in range(0, len(item.content), item.chunk_size)]
@@ -343,6 +352,16 @@ class FakeOpenAIServer:
                 }
             )
         event("[DONE]")
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        return True
+
+    async def _raw_stream(self, writer, item: RawChunks) -> bool:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for payload in [*item.payloads, "[DONE]"]:
+            text = payload if isinstance(payload, str) else json.dumps(payload)
+            data = f"data: {text}\n\n".encode()
+            writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         writer.write(b"0\r\n\r\n")
         await writer.drain()
         return True

@@ -8,7 +8,7 @@ from interviewer.brain import PhraseReset
 from interviewer.llm.brain import LLMBrain
 from interviewer.llm.client import Redactor
 from interviewer.session import InterviewSession, Token
-from tests.fakes.openai_server import Drop, Hang, Reply, Status, Stream
+from tests.fakes.openai_server import Drop, Hang, RawChunks, Reply, Status, Stream
 from tests.llm_helpers import API_KEY, Script, capabilities, is_judge, judge_json, target_for
 
 ANSWER = "We tracked DAU and retention on the dashboard."
@@ -124,6 +124,64 @@ async def test_a_stream_that_keeps_breaking_falls_back_and_keeps_the_answer(
     assert turn.phrasing == "fallback" and "model unavailable" in turn.note
     saved = store.load(session.transcript.id)
     assert any(t.text == ANSWER for t in saved.turns)
+
+
+def chunk(delta: dict | None = None, **extra) -> dict:
+    return {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta or {}}], **extra}
+
+
+async def follow_up_from(small_library, store, fake_server, llm_brain, stream: RawChunks):
+    """The follow-up to ANSWER, streamed by `stream` after a scripted judgement; a retry gets `stream` again."""
+    fake_server.handler = Script(question_lookup_for(small_library))
+    session, _ = await start(small_library, llm_brain, store)
+    fake_server.handler = lambda request: stream
+    fake_server.enqueue(Reply(judge_json(small_library.questions["q1"], ANSWER, level=2)))
+    events = await submit(session, ANSWER)
+    return session, events
+
+
+async def test_a_reasoning_servers_thinking_deltas_are_not_shown(small_library, store, fake_server, llm_brain):
+    stream = RawChunks(
+        [
+            chunk({"role": "assistant", "reasoning_content": "The candidate said DAU, so ask"}),
+            chunk({"reasoning": " about the alternative."}),
+            chunk({"content": "Why DAU "}),
+            chunk({"content": "rather than WAU?"}),
+            {"choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": 9, "total_tokens": 49}},
+        ]
+    )
+    session, events = await follow_up_from(small_library, store, fake_server, llm_brain, stream)
+    turn = last_interviewer(session)
+    assert turn.phrasing == "llm" and turn.text == "Why DAU rather than WAU?"
+    assert "".join(e.text for e in events if isinstance(e, Token)) == "Why DAU rather than WAU?"
+    assert session.transcript.usage.completion_tokens >= 9 and not session.transcript.usage.approximate
+
+
+async def test_a_chunk_that_breaks_the_format_falls_back_in_one_line(small_library, store, fake_server, llm_brain):
+    stream = RawChunks([chunk({"content": "Why "}), chunk({"content": {"x": "\x1b]52;c;PAYLOAD\x07"}})])
+    session, _ = await follow_up_from(small_library, store, fake_server, llm_brain, stream)
+    turn = last_interviewer(session)
+    assert turn.phrasing == "fallback"
+    assert "not a chat completion chunk (choices.0.delta.content" in turn.note
+    assert "\n" not in turn.note and "PAYLOAD" not in turn.note  # the server's text is not echoed
+
+
+async def test_usage_with_a_missing_count_is_estimated_not_taken_as_zero(small_library, store, fake_server, llm_brain):
+    stream = RawChunks(
+        [chunk({"content": "Why DAU rather than WAU?"}), {"choices": [], "usage": {"prompt_tokens": 40}}]
+    )
+    session, _ = await follow_up_from(small_library, store, fake_server, llm_brain, stream)
+    assert last_interviewer(session).phrasing == "llm"
+    assert session.transcript.usage.approximate  # estimated from the text, marked so; never a silent 0
+
+
+async def test_an_error_event_mid_stream_falls_back_with_the_servers_reason(
+    small_library, store, fake_server, llm_brain
+):
+    stream = RawChunks([chunk({"content": "Why "}), {"error": {"message": "model overloaded", "type": "server_error"}}])
+    session, _ = await follow_up_from(small_library, store, fake_server, llm_brain, stream)
+    turn = last_interviewer(session)
+    assert turn.phrasing == "fallback" and "model overloaded" in turn.note
 
 
 @pytest.mark.slow
