@@ -1,7 +1,11 @@
-"""Agreement between the offline scorer and hand-graded answers in calibration/graded/.
+"""Agreement between the offline scorer and hand-graded answers.
 
-Prints the tuning part and the held-out part (calibration/heldout.txt) separately.
-Run: python bench/calibration_agreement.py
+Two batches, graded blind to the signals by different graders: calibration/graded/ (the first) and
+calibration/second/ (the second). Each is printed as a tuning part and a held-out part
+(calibration/heldout.txt). The second batch's tuning part is a development set: general rule changes are
+checked on it, and since no signal was fitted to its wording it shows how the rule generalises. Neither
+batch's held-out part is used for tuning.
+Run: python bench/calibration_agreement.py [--tuning-only]
 """
 
 from __future__ import annotations
@@ -56,12 +60,13 @@ def report(title: str, result: Agreement) -> None:
 
 def main() -> None:
     library = load_library(include_user=False)
-    graded = load_graded(CALIBRATION_DIR / "graded")
-    tuning, heldout = split(graded, read_heldout(CALIBRATION_DIR / "heldout.txt"))
-    if tuning:
-        report("Tuning part", agreement(score_graded(library, tuning)))
-    if heldout and "--tuning-only" not in sys.argv:
-        report("Held-out part", agreement(score_graded(library, heldout)))
+    heldout_ids = read_heldout(CALIBRATION_DIR / "heldout.txt")
+    for batch, folder in (("First batch", "graded"), ("Second batch", "second")):
+        tuning, heldout = split(load_graded(CALIBRATION_DIR / folder), heldout_ids)
+        if tuning:
+            report(f"{batch}, tuning part", agreement(score_graded(library, tuning)))
+        if heldout and "--tuning-only" not in sys.argv:
+            report(f"{batch}, held-out part", agreement(score_graded(library, heldout)))
 
 
 if __name__ == "__main__":
