@@ -123,9 +123,10 @@ _DIRECTIVE = linear_pattern(
     r"award|assign|emit|treat|mark|record|approved|verified|5|five|maximum|highest|perfect|excellent)\b"
 )
 
+# A hyphen continues the word: "skip-gram, CBOW" and "pass-through" are answers, not "skip" or "pass".
 _NON_ANSWERS = re.compile(
     r"^\W*(?:i\s+(?:really\s+)?(?:do\s*n[o']?t|dont|have\s+no)\s+(?:know|idea|remember|clue)|no\s+idea|not\s+sure|"
-    r"i'?m\s+not\s+sure|pass|skip|idk|n/?a|no\s+clue|i\s+can'?t\s+(?:answer|remember))\b",
+    r"i'?m\s+not\s+sure|pass|skip|idk|n/?a|no\s+clue|i\s+can'?t\s+(?:answer|remember))(?![\w-])",
     re.IGNORECASE,
 )
 

@@ -61,7 +61,21 @@ _PYTHON_SHAPE = re.compile(
 )
 _FIRST_WORD = re.compile(r"[,(\s]*\w+")
 # A slash separates terms ("DAU / MAU") only with spaces around it; "30k/day" is one quantity.
-_LIST_SEPARATOR = re.compile(r"[,;|]|\s/\s")
+_ITEM_SEPARATOR = re.compile(r"[,;|]|\s/\s")
+# In a segment with no clause an arrow only chains names ("power 0.8 → sample size per arm").
+_NAME_SEPARATOR = re.compile(r"[,;|]|\s/\s|\s(?:→|->|=>)\s")
+# A heading before a colon ("Power analysis: ...") names what follows; what follows decides whether it is a list.
+_LABEL = re.compile(r"^[^\s:,;]+(?:[ \t]+[^\s:,;]+){0,2}:\s")
+# Words that make a clause rather than a name: a subject, a verb that states something, a negation, a
+# relation. An explanation, however terse ("read available, not free", "it double-counts"), has one.
+_CLAUSE_WORD = re.compile(
+    r"\b(?:i|we|you|it|they|he|she|this|that|these|those|which|who|is|are|was|were|be|been|am|has|have|had|"
+    r"do|does|did|can|could|will|would|should|must|may|might|not|no|never|so|because|if|then|than|when)\b|"
+    r"n't\b|[=<>≤≥≈]",
+    re.IGNORECASE,
+)
+# A short fragment that makes no clause is a name however it is written: "COUNT(DISTINCT user_id)", "time zone".
+TERM_FRAGMENT_WORDS = 5
 
 
 @dataclass
@@ -216,16 +230,37 @@ def _is_term_list(segment: Segment) -> bool:
     """Short items separated by commas, slashes and the like, or one bare term: a list, however punctuated."""
     if segment.words <= TERM_ITEM_WORDS:
         return True
-    items = [item for item in _LIST_SEPARATOR.split(segment.text) if item.strip()]
+    items = [item for item in _ITEM_SEPARATOR.split(segment.text) if item.strip()]
     short = sum(1 for item in items if len(item.split()) <= TERM_ITEM_WORDS and not any(c.isdigit() for c in item))
     return len(items) >= 4 and short >= 0.75 * len(items)
+
+
+def _names_only(segment: Segment) -> bool:
+    """Whether a segment only names things, read as the whole answer's shape rather than one sentence's evidence.
+
+    Beyond a term list, this counts compressed notes that chain names without a single clause: a short
+    fragment ("COUNT(DISTINCT user_id)", "full weeks"), a heading followed by names ("Power analysis:
+    baseline rate, MDE, alpha 0.05"), names joined by arrows. A number beside a name ("alpha 0.05") is still
+    a name here. Any clause word keeps a segment out, so "free -m: read available, not free" is not a list.
+    """
+    if _is_term_list(segment):
+        return True
+    if _CLAUSE_WORD.search(segment.text):
+        return False
+    if segment.words <= TERM_FRAGMENT_WORDS:
+        return True
+    label = _LABEL.match(segment.text)
+    body = segment.text[label.end() :] if label else segment.text
+    items = [item for item in _NAME_SEPARATOR.split(body) if item.strip()]
+    short = sum(1 for item in items if len(item.split()) <= TERM_ITEM_WORDS)
+    return len(items) >= 3 and short >= 0.75 * len(items)
 
 
 def _is_keyword_list(segments: list[Segment], code: bool) -> bool:
     if code:
         return False
     words = sum(s.words for s in segments)
-    listed = sum(s.words for s in segments if _is_term_list(s))
+    listed = sum(s.words for s in segments if _names_only(s))
     return words > 0 and listed >= TERM_LIST_SHARE * words
 
 

@@ -236,6 +236,37 @@ def test_a_short_sentence_is_not_flagged_as_a_keyword_list(builtin_library):
     assert score.overall <= 2.0
 
 
+# Compressed notes: a heading with names after it, numbers beside names, arrows between names, short fragments.
+COMPRESSED_NOTES = (
+    "Objective: business goal, decision, DAU 30d → retention D7. Guardrail, report rate, clickbait.\n"
+    "- rather than MAU\n- watch time p95\n- full weeks"
+)
+# The same ground, each line saying something: a reason, a contrast, what a number shows.
+TERSE_NOTES = (
+    "- Objective: the business goal is engaged viewing; every metric must support a decision about it.\n"
+    "- DAU rather than MAU: the product is used daily, so a monthly count hides churn.\n"
+    "- Retention D7 -> shows whether value lasts past the first week.\n"
+    "- Guardrail: report rate, so clickbait cannot inflate watch time unnoticed."
+)
+
+
+def test_compressed_notes_that_only_name_things_are_a_keyword_list(question):
+    score = score_answer(question, COMPRESSED_NOTES)
+    assert "keyword_list" in score.flags
+    assert all(c.level <= 2 for c in score.criteria)
+
+
+def test_terse_notes_that_explain_are_not_a_keyword_list(question):
+    score = score_answer(question, TERSE_NOTES)
+    assert "keyword_list" not in score.flags
+    assert score.overall >= 4.0
+
+
+@pytest.mark.parametrize("answer", ["skip-gram, CBOW, negative sampling.", "pass-through cache, write-back."])
+def test_a_hyphenated_term_is_not_a_non_answer(question, answer):
+    assert "no_answer" not in score_answer(question, answer).flags
+
+
 def test_inflections_and_derived_forms_match_an_idea():
     signals = Signals(concepts=[["deduplicate"], ["partition by key"]], enough=2)
     question = make_question(criteria=[make_criterion("dedup", signals)])
