@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+from collections.abc import Iterator
+
+from rich.console import Console, ConsoleOptions
 from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -131,12 +137,61 @@ class ReplyBody(Vertical):
 
     async def _settle(self, blocks: list[str]) -> None:
         self._settled.extend(blocks)
-        await self.mount_all([_rendered(block) for block in blocks], before=self._live_view)
+        markdown = [RenderedMarkdown(block) for block in blocks]
+        width = self.content_region.width
+        if width > 0:
+            # Laid out once, off the event loop: input and drawing go on while a long block is rendered.
+            options = self.app.console_options.update_width(width).update(highlight=False)
+            console = _console_like(self.app.console)
+            await asyncio.to_thread(_render_all, markdown, console, options)
+        await self.mount_all([Static(m, classes="block") for m in markdown], before=self._live_view)
+
+
+class RenderedMarkdown:
+    """A block of a reply's Markdown, laid out once for a width and replayed while the width stays.
+
+    Static would render Rich's Markdown twice for each new block, once to measure its height and once
+    to draw it, and again whenever the log is laid out anew; this keeps the lines of the last layout.
+    """
+
+    def __init__(self, block: str) -> None:
+        # Links are shown as text with their address, never as terminal hyperlinks: the words are a model's.
+        self.markdown = RichMarkdown(markdown_source(block), hyperlinks=False)
+        self._width = -1
+        self._segments: list[Segment] = []
+
+    def render_for(self, console: Console, options: ConsoleOptions) -> None:
+        self._segments = list(console.render(self.markdown, options))
+        self._width = options.max_width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        if options.max_width != self._width:
+            self.render_for(console, options)
+        yield from self._segments
+
+
+def _render_all(markdown: list[RenderedMarkdown], console: Console, options: ConsoleOptions) -> None:
+    for block in markdown:
+        block.render_for(console, options)
+
+
+def _console_like(console: Console) -> Console:
+    """A console of its own for a worker thread, rendering as the app's does."""
+    return Console(
+        color_system=console.color_system,  # type: ignore[arg-type]
+        file=io.StringIO(),
+        markup=False,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        force_terminal=True,
+        safe_box=False,
+        soft_wrap=False,
+    )
 
 
 def _rendered(block: str) -> Static:
-    # Links are shown as text with their address, never as terminal hyperlinks: the words are a model's.
-    return Static(RichMarkdown(markdown_source(block), hyperlinks=False), classes="block")
+    return Static(RenderedMarkdown(block), classes="block")
 
 
 class InterviewerMessage(Vertical):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from rich.markdown import Markdown as RichMarkdown
 from textual.app import App, ComposeResult
 from textual.widgets import TextArea
 
@@ -63,6 +64,35 @@ async def test_the_final_text_is_not_rendered_again_when_it_is_what_was_streamed
         await message.set_text(text.strip())
         await pilot.pause()
         assert list(message.body.query(".block")) == before
+
+
+async def test_a_settled_block_is_laid_out_once_and_again_only_for_a_new_width(monkeypatch) -> None:
+    renders: list[int] = []
+    original = RichMarkdown.__rich_console__
+
+    def counted(self, console, options):
+        renders.append(options.max_width)
+        return original(self, console, options)
+
+    monkeypatch.setattr(RichMarkdown, "__rich_console__", counted)
+    app = OneMessage()
+    async with app.run_test(size=(100, 30)) as pilot:
+        message = app.query_one(InterviewerMessage)
+        text = "".join(reply(1500))
+        await message.stream().write(text)
+        await message.stream().stop()
+        await pilot.pause()
+        # Measured and drawn from one layout each: a Static would lay out Rich's Markdown twice per block.
+        assert len(renders) == len(message.body.blocks) > 1
+        renders.clear()
+        app.screen.refresh(layout=True)
+        await pilot.pause()
+        assert renders == []
+        await pilot.resize_terminal(60, 30)
+        await pilot.pause()
+        assert renders and set(renders) == {message.body.content_region.width}
+        assert message.body.query(".block").first().size.width == message.body.content_region.width
+        assert message.body.source == markdown_source(text)
 
 
 async def test_a_replaced_reply_is_rendered_afresh() -> None:
