@@ -11,8 +11,12 @@ own as a real server would. For each, the sides alternate and take turns going f
   shown, an answer is submitted, it is judged, and the reply streams in as the follow-up. The clock stops
   once the whole reply is on screen.
 
+A third side, the same interview without a screen, reads the reply through the app's own path (the
+session, the interviewer and its client) and consumes the tokens: the app against it is what showing the
+reply costs, and it against the raw client is what the app's reading costs.
+
 Both clocks start when the fake server receives the request, so neither side's clock starts late, and
-stop at the last token read (raw) or shown (app). A probe task wakes every 5 ms on each side's event loop;
+stop at the last token read (raw, no screen) or shown (app). A probe task wakes every 5 ms on each side's event loop;
 its latest wake-up in that window is the longest stall.
 
 Both replies are far over the interviewer's length limit, which would replace them after 40 words (and
@@ -49,6 +53,7 @@ import interviewer.llm.brain as llm_brain
 import interviewer.llm.guardrails as guardrails
 from interviewer.llm.brain import LLMBrain
 from interviewer.llm.capabilities import Capabilities
+from interviewer.session import Token
 from interviewer.tui.app import make_app
 from interviewer.tui.safe_text import markdown_source
 from interviewer.tui.widgets import InterviewerMessage
@@ -184,6 +189,31 @@ async def raw_client(server: ServerProcess, pieces: list[str]) -> tuple[float, f
     return end - asked, probe.longest(asked, end)
 
 
+async def no_screen(server: ServerProcess, pieces: list[str], tmp: Path) -> tuple[float, float]:
+    """The same interview and answer as `app_shows`, with the reply's tokens consumed instead of shown."""
+    library = make_library(1)
+    target = target_for(server, timeout_seconds=300, reply_max_tokens=max(300, len(pieces) * 2))
+    brain = LLMBrain(target, capabilities=Capabilities(tmp / "caps.json"))
+    ctx = make_context(library, tmp / f"run-{time.monotonic_ns()}", brain=brain)
+    session = ctx.interviews.start("test-round")
+    async for _ in session.open():
+        pass
+    probe = StallProbe()
+    probe.start()
+    shown = 0
+    with switched_off(True):
+        async for event in session.submit(ANSWER):
+            if isinstance(event, Token):
+                shown += len(event.text)
+                end = time.perf_counter()
+    probe.stop()
+    await brain.caller.client.close()
+    if shown < len("".join(pieces).strip()):
+        raise SystemExit(f"no-screen side read {shown} of {len(''.join(pieces))} characters")
+    asked = server.last_request_at()
+    return end - asked, probe.longest(asked, end)
+
+
 async def app_shows(server: ServerProcess, pieces: list[str], tmp: Path, guarded: bool) -> tuple[float, float]:
     """The reply streams as the follow-up to a submitted answer, with the interview screen already up."""
     library = make_library(1)
@@ -215,6 +245,7 @@ async def app_shows(server: ServerProcess, pieces: list[str], tmp: Path, guarded
             await drawn.wait()
             end = time.perf_counter()
             probe.stop()
+    await brain.caller.client.close()
     if guarded == (turns[-1].phrasing == "llm"):
         raise SystemExit(f"unexpected phrasing {turns[-1].phrasing!r} with guardrails {'on' if guarded else 'off'}")
     asked = server.last_request_at()
@@ -242,10 +273,11 @@ class switched_off:
 def measure(tokens: int, rounds: int, tmp: Path, normal_path: bool, delay: float = 0.0) -> dict[str, Sample]:
     pieces = reply(tokens)
     server = ServerProcess(pieces, delay)
-    results = {"raw client": Sample(), "app": Sample()}
+    results = {"raw client": Sample(), "app": Sample(), "app, no screen": Sample()}
     sides = {
         "raw client": lambda: results["raw client"].add(*asyncio.run(raw_client(server, pieces))),
         "app": lambda: results["app"].add(*asyncio.run(app_shows(server, pieces, tmp, guarded=False))),
+        "app, no screen": lambda: results["app, no screen"].add(*asyncio.run(no_screen(server, pieces, tmp))),
     }
     if normal_path:
         results["app, guardrails on"] = Sample()
@@ -286,6 +318,10 @@ def main() -> None:
         print(
             f"  ratio app / raw client: {ratio:.2f}x (goal at most {GOAL_RATIO}x); the app is {lag * 1000:.0f} ms later"
         )
+        screen = median(results["app"].seconds) / median(results["app, no screen"].seconds)
+        reading = median(results["app, no screen"].seconds) / median(results["raw client"].seconds)
+        print(f"  showing it: app / app without a screen {screen:.2f}x; reading it: app without a screen / raw "
+              f"client {reading:.2f}x")  # fmt: skip
         print(f"  longest stall in the app: {max(results['app'].stalls) * 1000:.0f} ms (goal under "
               f"{GOAL_STALL * 1000:.0f} ms)")  # fmt: skip
 
