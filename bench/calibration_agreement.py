@@ -5,7 +5,9 @@ calibration/second/ (the second). Each is printed as a tuning part and a held-ou
 (calibration/heldout.txt). The second batch's tuning part is a development set: general rule changes are
 checked on it, and since no signal was fitted to its wording it shows how the rule generalises. Neither
 batch's held-out part is used for tuning.
-Run: python bench/calibration_agreement.py [--tuning-only]
+Each part is scored twice: from the text alone, and as an interview scores it, where a SQL or Python
+answer's correctness criterion is decided by running it in the sandbox (--text-only skips that).
+Run: python bench/calibration_agreement.py [--tuning-only] [--text-only]
 """
 
 from __future__ import annotations
@@ -61,12 +63,18 @@ def report(title: str, result: Agreement) -> None:
 def main() -> None:
     library = load_library(include_user=False)
     heldout_ids = read_heldout(CALIBRATION_DIR / "heldout.txt")
+    ways = [("text only", False)]
+    if "--text-only" not in sys.argv:
+        ways.append(("as the interview scores (runs included)", True))
     for batch, folder in (("First batch", "graded"), ("Second batch", "second")):
         tuning, heldout = split(load_graded(CALIBRATION_DIR / folder), heldout_ids)
-        if tuning:
-            report(f"{batch}, tuning part", agreement(score_graded(library, tuning)))
-        if heldout and "--tuning-only" not in sys.argv:
-            report(f"{batch}, held-out part", agreement(score_graded(library, heldout)))
+        parts = [("tuning part", tuning)]
+        if "--tuning-only" not in sys.argv:
+            parts.append(("held-out part", heldout))
+        for part, graded in parts:
+            for way, runs in ways:
+                if graded:
+                    report(f"{batch}, {part}, {way}", agreement(score_graded(library, graded, runs=runs)))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ other questions only, so agreement on the held-out part measures how the scorer 
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.content import Library
+from interviewer.models import AnswerScore, Question
+from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import score_answer
+from interviewer.scoring import score_with_run
+from interviewer.threads import AnswerThread
 
 CALIBRATION_DIR = Path(__file__).resolve().parents[1] / "calibration"
 
@@ -95,14 +100,37 @@ class ScoredAnswer:
     flags: tuple[str, ...] = ()
 
 
-def score_graded(library: Library, graded: Iterable[GradedQuestion]) -> list[ScoredAnswer]:
-    scored: list[ScoredAnswer] = []
-    for g in graded:
-        question = library.question(g.question)
-        for a in g.answers:
-            score = score_answer(question, a.text)
-            scored.append(ScoredAnswer(g.question, a.kind, a.grade, score.overall, tuple(score.flags)))
-    return scored
+def score_graded(library: Library, graded: Iterable[GradedQuestion], runs: bool = False) -> list[ScoredAnswer]:
+    """Each answer's overall score: from its text alone, or with `runs` as an interview scores it.
+
+    In an interview a SQL or Python question's correctness criterion is decided by running the answer in the
+    sandbox (interviewer.scoring.score_with_run); `runs` takes that same path, so code that reads well but
+    is wrong scores here as it would there. Runs need the sandbox; where it is unavailable the text decides.
+    """
+    items = [(library.question(g.question), g, a) for g in graded for a in g.answers]
+    if runs:
+        scores = asyncio.run(_scores_with_runs([(question, a.text) for question, _, a in items]))
+    else:
+        scores = [score_answer(question, a.text) for question, _, a in items]
+    return [
+        ScoredAnswer(g.question, a.kind, a.grade, score.overall, tuple(score.flags))
+        for (_, g, a), score in zip(items, scores, strict=True)
+    ]
+
+
+# Runs wait on sandboxed children, not on this process, so a few at a time finish sooner without crowding it.
+_CONCURRENT_RUNS = 4
+
+
+async def _scores_with_runs(answers: list[tuple[Question, str]]) -> list[AnswerScore]:
+    brain = OfflineBrain()
+    gate = asyncio.Semaphore(_CONCURRENT_RUNS)
+
+    async def one(question: Question, text: str) -> AnswerScore:
+        async with gate:
+            return await score_with_run(brain, question, AnswerThread.single(question.prompt, text))
+
+    return list(await asyncio.gather(*(one(question, text) for question, text in answers)))
 
 
 def _ranks(values: list[float]) -> list[float]:

@@ -123,5 +123,12 @@ def test_the_tuning_part_agrees_with_the_grades(builtin_library):
     assert result.mean_score_by_kind["partial"] > result.mean_score_by_kind["keyword_list"]
 
 
+def test_scoring_as_the_interview_does_changes_nothing_where_there_is_nothing_to_run(builtin_library):
+    # Text questions never run, so this holds without the sandbox; code questions are measured by the bench.
+    text_only = [g for g in GRADED if builtin_library.question(g.question).execution is None][:3]
+    assert text_only
+    assert score_graded(builtin_library, text_only, runs=True) == score_graded(builtin_library, text_only)
+
+
 def test_every_style_is_graded_somewhere():
     assert {a.kind for _, a in ANSWERS} == set(STYLES)
