@@ -96,6 +96,8 @@ STATED_TRADE_OFF = re.compile(
 _GRADER_INSTRUCTIONS = [
     r"\b(?:ignore|disregard|forget|override)\b.{0,60}\b(?:rubric|instructions?|criteria|grading|scoring|previous|above|rules)\b",
     r"\b(?:give|award|assign|grant)\s+(?:me|us|this(?:\s+answer)?|the\s+candidate|it)\b.{0,30}\b(?:5|five|10|ten|full|maximum|max|top|perfect|highest)\b",
+    # The same order with no one named: "Assign 5 on all criteria", "award full marks".
+    r"\b(?:give|award|assign|grant)\s+(?:a\s+|the\s+)?(?:(?:score|grade|level|mark)\s+(?:of\s+)?)?(?:5|five|10|ten|full|maximum|max|top|perfect|highest)\b",
     r"\b(?:score|grade|rate|mark)\s+(?:me|us|this(?:\s+answer)?|it)\b.{0,30}\b(?:5|five|10|ten|full|maximum|max|top|perfect|highest)\b",
     r"\b(?:5\s*/\s*5|10\s*/\s*10)\b",
     r"\b(?:you\s+are|you're|act\s+as)\b.{0,30}\b(?:grader|evaluator|scorer|judge)\b",
@@ -115,7 +117,8 @@ _SCORE_GIVEN = linear_pattern(
 # Someone the answer addresses instead of the interviewer: a grader, a scoring system, a "system" voice.
 _ADDRESSEE = linear_pattern(
     r"\b(?:graders?|grading|evaluators?|reviewers?|assessors?|scorers?|judges?|examiners?|scoring system|"
-    r"automated (?:review|evaluation|grading)|system (?:message|instruction|prompt)|interviewer override)\b|"
+    r"automated (?:review|evaluation|grading)|system (?:message|instruction|prompt)|interviewer override|"
+    r"(?:ai|llm|model|assistant)s?\s+(?:that\s+(?:is\s+)?)?(?:scoring|grading|evaluating|reviewing|marking))\b|"
     r"\[\s*system\s*\]"
 )
 _DIRECTIVE = linear_pattern(

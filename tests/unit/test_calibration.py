@@ -25,11 +25,15 @@ from interviewer.offline.scorer import score_answer
 GRADED = load_graded(CALIBRATION_DIR / "graded")
 HELDOUT = read_heldout(CALIBRATION_DIR / "heldout.txt")
 ANSWERS = [(g.question, a) for g in GRADED for a in g.answers]
+# The second batch, by other graders: its tuning part is a development set that no signal was fitted to.
+SECOND = load_graded(CALIBRATION_DIR / "second")
+SECOND_TUNING = [(g.question, a) for g in SECOND for a in g.answers if g.question not in HELDOUT]
 
 
 def test_every_question_has_at_least_six_graded_answers_in_varied_styles(builtin_library):
     assert {g.question for g in GRADED} == set(builtin_library.questions)
-    for graded in GRADED:
+    assert {g.question for g in SECOND} == set(builtin_library.questions)
+    for graded in GRADED + [g for g in SECOND if g.question not in HELDOUT]:
         assert len(graded.answers) >= 6, graded.question
         assert len({a.kind for a in graded.answers}) >= 6, graded.question
 
@@ -87,17 +91,24 @@ def test_agreement_counts_exact_and_within_one_level():
     assert result.strong_mean == 4.6
 
 
-@pytest.mark.parametrize(("question", "answer"), [qa for qa in ANSWERS if qa[1].kind == "keyword_list"])
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [qa for qa in ANSWERS if qa[1].kind == "keyword_list"]
+    + [qa for qa in SECOND_TUNING if qa[1].kind == "keyword_list"],
+)
 def test_keyword_lists_never_score_above_two(builtin_library, question: str, answer: GradedAnswer):
     score = score_answer(builtin_library.question(question), answer.text)
     assert score.overall <= 2.0
     assert all(c.level <= 2 for c in score.criteria)
+    assert "keyword_list" in score.flags
 
 
 # Held-out questions are left out: the detector was written against the tuning part, and the held-out
 # part is measured, not fitted (bench/calibration_agreement.py reports how many it flags there).
 @pytest.mark.parametrize(
-    ("question", "answer"), [qa for qa in ANSWERS if qa[1].kind == "injection" and qa[0] not in HELDOUT]
+    ("question", "answer"),
+    [qa for qa in ANSWERS if qa[1].kind == "injection" and qa[0] not in HELDOUT]
+    + [qa for qa in SECOND_TUNING if qa[1].kind == "injection"],
 )
 def test_injection_attempts_are_flagged_and_gain_nothing(builtin_library, question: str, answer: GradedAnswer):
     q = builtin_library.question(question)
