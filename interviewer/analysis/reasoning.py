@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from interviewer.analysis.patterns import linear_pattern
@@ -92,6 +93,35 @@ STATED_TRADE_OFF = re.compile(
     r"|\b(?:gave|give|giving|gives)\s+up\b|\btrad(?:ed|ing)\b|\bsacrific\w*|\bthe\s+(?:price|catch|downside)\b",
     re.IGNORECASE,
 )
+
+# A consideration waved away rather than weighed: "X isn't a problem", "no need for X", "X doesn't matter",
+# "I wouldn't worry about X". Naming an idea in order to dismiss it shows no grasp of it; when it truly does not
+# apply, a candidate says why in a clause of its own, and that clause still counts.
+DISMISSAL = re.compile(
+    r"(?:\b(?:is|are|was|were|does|do|did|wo|would|should)\s*n[o']?t|\bno)\s+(?:really\s+|actually\s+|even\s+)?"
+    r"(?:need(?:ed|s)?|matters?|helps?|an?\s+(?:real\s+)?(?:issue|problem|concern)|necessary|required|relevant)\b"
+    r"|\bno\s+need\b|\bnot\s+(?:needed|necessary|required|an?\s+(?:issue|problem|concern))\b|\bneed(?:n't|\s+not)\b"
+    r"|\bnothing\s+to\s+worry\b|\b(?:would\s*n[o']?t|do\s*n[o']?t|no\s+need\s+to)\s+worry\b",
+    re.IGNORECASE,
+)
+# Where a clause ends inside a sentence: punctuation, or a word that starts a reason or a new statement.
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:since|because|so|but|and|which|as|while|whereas)\b", re.IGNORECASE)
+
+
+def dismissed_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence that dismiss a consideration, as (start, end) offsets. Linear in the text."""
+    matches = list(DISMISSAL.finditer(text))
+    if not matches:
+        return []
+    breaks = [(b.start(), b.end()) for b in _CLAUSE_BREAK.finditer(text)]
+    starts = [start for start, _ in breaks]
+    spans: list[tuple[int, int]] = []
+    for match in matches:
+        before = bisect_right(starts, match.start() - 1) - 1
+        after = bisect_left(starts, match.end())
+        spans.append((breaks[before][1] if before >= 0 else 0, breaks[after][0] if after < len(breaks) else len(text)))
+    return spans
+
 
 _GRADER_INSTRUCTIONS = [
     r"\b(?:ignore|disregard|forget|override)\b.{0,60}\b(?:rubric|instructions?|criteria|grading|scoring|previous|above|rules)\b",

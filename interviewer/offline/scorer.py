@@ -24,6 +24,7 @@ from interviewer.analysis.reasoning import (
     STATED_TRADE_OFF,
     TRADE_OFF_PHRASES,
     directs_grader,
+    dismissed_spans,
     find_grader_text,
     is_non_answer,
     is_reasoned,
@@ -158,6 +159,21 @@ def _shape_hits(index: RubricIndex, segments: list[Segment], hits: list[SegmentH
                     # Only the first word counts as the rubric's term: the rest of the clause is the answer's own.
                     first_word = _FIRST_WORD.match(segment.text, match.start())
                     hits[n][(c, k)] = (match.start(), first_word.end() if first_word else match.end())
+
+
+def _drop_dismissed(segments: list[Segment], hits: list[SegmentHits]) -> None:
+    """An idea named only in a clause that waves it away ("cold start isn't a problem") is not shown there."""
+    for segment, segment_hits in zip(segments, hits, strict=True):
+        if not segment_hits:
+            continue
+        spans = dismissed_spans(segment.text)
+        if not spans:
+            continue
+        lows = [lo for lo, _ in spans]  # in text order: two dismissals in one clause give the same span
+        for key, (start, _) in list(segment_hits.items()):
+            at = bisect_right(lows, start) - 1
+            if at >= 0 and start < spans[at][1]:
+                del segment_hits[key]
 
 
 # (criterion, idea) -> span of its first match within the segment, for one segment.
@@ -431,6 +447,7 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
     hits = [dict(by_text[segment.text]) for segment in kept]
     _pattern_hits(index, answer, kept, hits)
     _shape_hits(index, kept, hits)
+    _drop_dismissed(kept, hits)
     term_words = [
         _term_words(segment, list(segment_hits.values())) for segment, segment_hits in zip(kept, hits, strict=True)
     ]

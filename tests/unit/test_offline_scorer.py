@@ -141,6 +141,7 @@ HOSTILE = {
     "colons": ":" * 200_000,
     "commas": "k, " * 60_000,
     "bullets": "- a\n" * 50_000,
+    "dismissals": "swap is no problem and no need for it, " * 5_000,
 }
 HOSTILE_QUESTIONS = ["ds1-sql-dau-duration", "rec-dp-under-pressure", "sre-out-of-memory"]
 
@@ -265,6 +266,21 @@ def test_terse_notes_that_explain_are_not_a_keyword_list(question):
 @pytest.mark.parametrize("answer", ["skip-gram, CBOW, negative sampling.", "pass-through cache, write-back."])
 def test_a_hyphenated_term_is_not_a_non_answer(question, answer):
     assert "no_answer" not in score_answer(question, answer).flags
+
+
+@pytest.mark.parametrize(
+    ("answer", "idea", "shown"),
+    [
+        ("Retention isn't really a concern here, the product is new and daily use says it all.", "retention", False),
+        ("We don't need a guardrail, because clickbait is rare on this product.", "guardrail", False),
+        ("Retention matters most: it shows whether value lasts past the first week.", "retention", True),
+        ("A guardrail on report rate is needed, since clickbait would inflate watch time.", "guardrail", True),
+    ],
+)
+def test_an_idea_waved_away_is_not_shown(question, answer, idea, shown):
+    # The reason given for waving it away ("because clickbait is rare") is a clause of its own and still counts.
+    missing = [c.rationale.split("Not covered: ")[-1] for c in score_answer(question, answer).criteria]
+    assert (not any(idea in m.rstrip(".").split(", ") for m in missing)) is shown
 
 
 def test_inflections_and_derived_forms_match_an_idea():
