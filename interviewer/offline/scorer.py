@@ -145,10 +145,10 @@ def _reasoning_shape(phrases: list[str]) -> re.Pattern[str] | None:
     return None
 
 
-def _shape_hits(index: RubricIndex, segments: list[Segment], hits: list[SegmentHits]) -> None:
+def _shape_hits(index: RubricIndex, segments: list[Segment], hits: list[SegmentHits], listed: list[bool]) -> None:
     """A contrast or a trade-off stated in other words shows the rubric idea that names one."""
     for n, segment in enumerate(segments):
-        if _is_term_list(segment):
+        if listed[n]:
             continue
         for c, ideas in enumerate(index.ideas):
             for k, idea in enumerate(ideas):
@@ -251,7 +251,7 @@ def _is_term_list(segment: Segment) -> bool:
     return len(items) >= 4 and short >= 0.75 * len(items)
 
 
-def _names_only(segment: Segment) -> bool:
+def _names_only(segment: Segment, term_list: bool) -> bool:
     """Whether a segment only names things, read as the whole answer's shape rather than one sentence's evidence.
 
     Beyond a term list, this counts compressed notes that chain names without a single clause: a short
@@ -259,7 +259,7 @@ def _names_only(segment: Segment) -> bool:
     baseline rate, MDE, alpha 0.05"), names joined by arrows. A number beside a name ("alpha 0.05") is still
     a name here. Any clause word keeps a segment out, so "free -m: read available, not free" is not a list.
     """
-    if _is_term_list(segment):
+    if term_list:
         return True
     if _CLAUSE_WORD.search(segment.text):
         return False
@@ -272,12 +272,12 @@ def _names_only(segment: Segment) -> bool:
     return len(items) >= 3 and short >= 0.75 * len(items)
 
 
-def _is_keyword_list(segments: list[Segment], code: bool) -> bool:
+def _is_keyword_list(segments: list[Segment], listed: list[bool], code: bool) -> bool:
     if code:
         return False
     words = sum(s.words for s in segments)
-    listed = sum(s.words for s in segments if _names_only(s))
-    return words > 0 and listed >= TERM_LIST_SHARE * words
+    named = sum(s.words for s, term_list in zip(segments, listed, strict=True) if _names_only(s, term_list))
+    return words > 0 and named >= TERM_LIST_SHARE * words
 
 
 def _term_words(segment: Segment, spans: list[tuple[int, int]]) -> int:
@@ -291,16 +291,18 @@ def _term_words(segment: Segment, spans: list[tuple[int, int]]) -> int:
     return words
 
 
-def _says_something(segment: Segment, term_words: int) -> bool:
+def _says_something(segment: Segment, term_words: int, term_list: bool) -> bool:
     """Whether a sentence that names an idea also explains it, contrasts it, or gives a specific."""
-    if _is_term_list(segment) or segment.words < MIN_EVIDENCE_WORDS:
+    if term_list or segment.words < MIN_EVIDENCE_WORDS:
         return False
     if segment.words - term_words < MIN_OTHER_WORDS:
         return False
     return is_reasoned(segment.text) or is_specific(segment.text)
 
 
-def _follow_ons(answer: str, segments: list[Segment], says: list[bool], code: bool) -> list[Segment | None]:
+def _follow_ons(
+    answer: str, segments: list[Segment], says: list[bool], listed: list[bool], code: bool
+) -> list[Segment | None]:
     """For each sentence, the next sentence of the same paragraph when that one says something.
 
     Only prose continues: a line of code, a bullet or a new paragraph starts afresh, and a term list is
@@ -312,7 +314,7 @@ def _follow_ons(answer: str, segments: list[Segment], says: list[bool], code: bo
     for n in range(len(segments) - 1):
         segment, after = segments[n], segments[n + 1]
         gap = answer[segment.end : after.start]
-        if says[n + 1] and not gap.strip() and "\n\n" not in gap and not _is_term_list(segment):
+        if says[n + 1] and not gap.strip() and "\n\n" not in gap and not listed[n]:
             follow[n] = after
     return follow
 
@@ -437,7 +439,8 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
         return _flat(question, reason, [*flags, "no_answer"])
 
     code = _looks_like_code(question.answer_kind, answer)
-    keyword_list = _is_keyword_list(kept, code)
+    listed = [_is_term_list(segment) for segment in kept]
+    keyword_list = _is_keyword_list(kept, listed, code)
     index = _index(question)
     # Segments with the same text find the same phrases: hostile answers repeat one line thousands of times.
     by_text: dict[str, SegmentHits] = {}
@@ -446,13 +449,16 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
             by_text[segment.text] = _phrase_hits(index, segment)
     hits = [dict(by_text[segment.text]) for segment in kept]
     _pattern_hits(index, answer, kept, hits)
-    _shape_hits(index, kept, hits)
+    _shape_hits(index, kept, hits, listed)
     _drop_dismissed(kept, hits)
     term_words = [
         _term_words(segment, list(segment_hits.values())) for segment, segment_hits in zip(kept, hits, strict=True)
     ]
-    says = [_says_something(segment, words) for segment, words in zip(kept, term_words, strict=True)]
-    follow_on = _follow_ons(answer, kept, says, code)
+    says = [
+        _says_something(segment, words, term_list)
+        for segment, words, term_list in zip(kept, term_words, listed, strict=True)
+    ]
+    follow_on = _follow_ons(answer, kept, says, listed, code)
 
     criteria_scores: list[CriterionScore] = []
     any_hit = False
