@@ -22,6 +22,9 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 PRINT_LIMIT = 4000
 TEXT_LIMIT = 300
+# Past PRINT_LIMIT printed text is only counted; past this much the run stops, so a printing loop is reported
+# as what it is rather than running into the memory or CPU limit.
+PRINT_FLOOD_CHARS = 10_000_000
 # The native extension modules answers use, loaded now while a library can still be mapped: once the running
 # filter is in place none can be. Their pure-Python wrappers (heapq, json, decimal...) import later as usual.
 # A module missing from this build, or compiled into the interpreter, is simply skipped.
@@ -123,12 +126,51 @@ def error_text(exc: BaseException) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
 
 
+class PrintFlood(Exception):
+    pass
+
+
+class CappedPrint(io.TextIOBase):
+    """What the code prints: the first PRINT_LIMIT characters are kept and the rest only counted."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.size = 0
+        self.total = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self.total += len(text)
+        if self.size < PRINT_LIMIT:
+            piece = text[: PRINT_LIMIT - self.size]
+            self.kept.append(piece)
+            self.size += len(piece)
+        if self.total > PRINT_FLOOD_CHARS:
+            raise PrintFlood
+        return len(text)
+
+    def getvalue(self) -> str:
+        return "".join(self.kept)
+
+
+FLOODED = {
+    "status": "limit",
+    "error": f"stopped at the output limit: the code printed over {PRINT_FLOOD_CHARS:,} characters",
+}
+
+
 def run_python(task: dict[str, Any]) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": "answer"}
-    printed = io.StringIO()
+    printed = CappedPrint()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         try:
             exec(compile(task["code"], "<answer>", "exec"), namespace)
+        except PrintFlood:
+            return FLOODED
         except MemoryError:
             return {"status": "limit", "error": "the code ran out of memory while loading"}
         except RecursionError:
@@ -141,13 +183,15 @@ def run_python(task: dict[str, Any]) -> dict[str, Any]:
         for call in task["calls"]:
             try:
                 outcomes.append({"value": plain(eval(call, namespace))})
+            except PrintFlood:
+                return FLOODED
             except MemoryError:
                 outcomes.append({"error": "MemoryError: the memory limit was reached"})
             except RecursionError:
                 outcomes.append({"error": "RecursionError: maximum recursion depth exceeded"})
             except BaseException as exc:
                 outcomes.append({"error": error_text(exc)})
-    return {"status": "ran", "cases": outcomes, "printed": printed.getvalue()[:PRINT_LIMIT]}
+    return {"status": "ran", "cases": outcomes, "printed": printed.getvalue()}
 
 
 def translated(query: str) -> tuple[str | None, dict[str, Any] | None]:

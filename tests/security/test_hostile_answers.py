@@ -756,6 +756,38 @@ def test_resource_exhaustion_is_stopped_and_reported(question, answer, statuses)
     assert result.summary
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "def can_jump(nums):\n    while True:\n        print('x' * 1000)\n",
+        "import sys\ndef can_jump(nums):\n    while True:\n        sys.stderr.write('y' * 100_000)\n",
+        "def can_jump(nums):\n    while True:\n        try:\n            print('x' * 1000)\n        except BaseException:\n"
+        "            pass\n",
+    ],
+    ids=["print-loop", "stderr-loop", "print-loop-that-catches"],
+)
+def test_a_printing_loop_is_reported_as_output_not_memory(question, answer):
+    result = run_answer(question, answer, Limits(cpu_seconds=2, wall_seconds=30))
+    assert result.status in ("limit", "failed"), result.summary
+    assert "memory" not in result.summary.lower(), result.summary
+    assert "output limit" in result.summary or "CPU limit" in result.summary, result.summary
+
+
+def test_printed_text_is_kept_up_to_its_limit_and_counted_past_it():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("child_under_test", Path(runner.__file__).parent / "child.py")
+    child = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(child)
+    printed = child.CappedPrint()
+    for _ in range(100):
+        printed.write("z" * 100)
+    assert printed.getvalue() == "z" * child.PRINT_LIMIT and printed.total == 10_000
+    with pytest.raises(child.PrintFlood):
+        printed.write("z" * child.PRINT_FLOOD_CHARS)
+
+
 # --- SQL: cannot crash the app, change data, leave the fixture or be memorised ---
 @pytest.fixture
 def sql_question():
