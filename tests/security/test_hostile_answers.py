@@ -762,8 +762,8 @@ def test_resource_exhaustion_is_stopped_and_reported(question, answer, statuses)
     [
         "def can_jump(nums):\n    while True:\n        print('x' * 1000)\n",
         "import sys\ndef can_jump(nums):\n    while True:\n        sys.stderr.write('y' * 100_000)\n",
-        "def can_jump(nums):\n    while True:\n        try:\n            print('x' * 1000)\n        except BaseException:\n"
-        "            pass\n",
+        "def can_jump(nums):\n    while True:\n        try:\n            print('x' * 1000)\n"
+        "        except BaseException:\n            pass\n",
     ],
     ids=["print-loop", "stderr-loop", "print-loop-that-catches"],
 )
