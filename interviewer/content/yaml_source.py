@@ -200,7 +200,10 @@ def _check_nodes(path: Path, root: yaml.Node) -> None:
             _refuse_duplicate_keys(path, node, where)
         open_ids.add(id(node))
         pending.append((node, where, depth, True))
-        pending.extend((child, inside, depth + 1, False) for child, inside in _children(node, where))
+        # Children go on the stack last first, so the file is walked in document order: a shared node is first
+        # reached where its anchor is defined, and an error names that line and that key, not an alias's.
+        children = [(child, inside, depth + 1, False) for child, inside in _children(node, where)]
+        pending.extend(reversed(children))
 
 
 def read_yaml(path: Path) -> YamlDocument:

@@ -211,6 +211,18 @@ def test_an_alias_bomb_in_a_fixture_is_refused_with_its_line(tmp_path, capsys):
     assert f"{path}:{line}: {problem.field}: more than" in capsys.readouterr().out
 
 
+def test_an_alias_bomb_over_several_lines_names_the_line_and_key_of_the_anchor(tmp_path, capsys):
+    # l0 to l6 on lines of their own, at the end of a question file; l4 is the first that expands past the limit
+    levels = [f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}' if i else 'x'] * 10)}]" for i in range(7)]
+    path = _question_with(tmp_path, "expected: true", "expected: true")
+    path.write_text(path.read_text() + "bomb:\n" + "\n".join(levels) + "\n")
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "l4: &l4" in text)
+    problem = _only_problem(tmp_path)
+    assert (problem.line, problem.field) == (line, "bomb.l4")
+    assert main(["check", str(tmp_path / "content")]) == 2
+    assert f"{path}:{line}: bomb.l4: more than" in capsys.readouterr().out
+
+
 def test_a_few_aliases_are_still_fine(tmp_path):
     _question_with(tmp_path, "expected: true", "expected: &yes true\n        hidden: *yes")
     assert "mls-jump-game" in load_library(extra=[tmp_path / "content"]).questions
