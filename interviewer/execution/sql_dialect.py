@@ -34,6 +34,9 @@ _BIGQUERY = re.compile(
 _MYSQL = re.compile(r"`|\b(?:DATE_FORMAT|TIMESTAMPDIFF|DATE_ADD|DATE_SUB|IFNULL|STR_TO_DATE)[ \t\n]*\(", re.IGNORECASE)
 
 
+MAX_REWRITE_PASSES = 8  # a date rewrite nested deeper than this is left as written and fails in SQLite
+
+
 class TranslationError(Exception):
     pass
 
@@ -115,6 +118,22 @@ def _whole_units(seconds: exp.Expression, factor: int) -> exp.Expression:
                     to=exp.DataType.build("INTEGER"))  # fmt: skip
 
 
+def _rewritten(tree: exp.Expression) -> exp.Expression:
+    """Every rewrite applied, nested ones too.
+
+    A rewrite builds a new node around parts it has not visited, and `transform` does not go into a node it
+    has just built: in DATE_TRUNC('day', x) + INTERVAL '1 day' the DATE_TRUNC would be left as it was. Each
+    pass reaches one level further in; the rewrites produce only plain calls and casts, which no rewrite
+    matches, so the passes end.
+    """
+    for _ in range(MAX_REWRITE_PASSES):
+        rewritten = tree.transform(_rewrite)
+        if rewritten == tree:
+            return rewritten
+        tree = rewritten
+    return tree
+
+
 def to_sqlite(query: str) -> str:
     """Parse as PostgreSQL, then MySQL, and write SQLite; SQLite's own syntax passes through.
 
@@ -135,5 +154,5 @@ def to_sqlite(query: str) -> str:
         statements = [t for t in trees if t is not None]
         if len(statements) != 1:
             raise TranslationError("give exactly one query")
-        return statements[0].transform(_rewrite).sql(dialect="sqlite")
+        return _rewritten(statements[0]).sql(dialect="sqlite")
     raise TranslationError(f"could not parse the query: {str(last).splitlines()[0] if last else 'unknown error'}")
