@@ -118,7 +118,7 @@ def _whole_units(seconds: exp.Expression, factor: int) -> exp.Expression:
                     to=exp.DataType.build("INTEGER"))  # fmt: skip
 
 
-def _rewritten(tree: exp.Expression) -> exp.Expression:
+def _rewritten(tree: exp.Expr) -> exp.Expr:
     """Every rewrite applied, nested ones too.
 
     A rewrite builds a new node around parts it has not visited, and `transform` does not go into a node it
