@@ -441,6 +441,11 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
     code = _looks_like_code(question.answer_kind, answer)
     listed = [_is_term_list(segment) for segment in kept]
     keyword_list = _is_keyword_list(kept, listed, code)
+    if not keyword_list and not code and question.answer_kind != "text":
+        # A code question's answer is cut at every line end, which splits a list wrapped over several lines
+        # into pieces that no longer look like one. With no code in it, its shape is read as prose instead.
+        prose = split_segments("\n".join(segment.text for segment in kept))
+        keyword_list = _is_keyword_list(prose, [_is_term_list(segment) for segment in prose], code)
     index = _index(question)
     # Segments with the same text find the same phrases: hostile answers repeat one line thousands of times.
     by_text: dict[str, SegmentHits] = {}

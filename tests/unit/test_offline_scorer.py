@@ -484,3 +484,26 @@ def test_a_prefix_reads_the_same_with_or_without_its_hyphen(written, joined):
 
     assert phrase_stems(written) == phrase_stems(joined)
     assert phrase_stems("data-driven") == phrase_stems("data driven")  # "data" is a word of its own
+
+
+def test_a_term_list_wrapped_over_lines_on_a_code_question_stays_at_two(builtin_library):
+    # A code question's answer is read line by line; a list wrapped mid-item must still read as one list.
+    question = builtin_library.question("mls-jump-game")
+    wrapped = (
+        "Greedy choice, farthest reach, single pass, early exit, linear scan, reach variable,\n"
+        "max of reach and i + nums[i], O(n) time, O(1) space, index past reach, zeros at\n"
+        "the end, edge cases."
+    )
+    score = score_answer(question, wrapped)
+    assert "keyword_list" in score.flags
+    assert all(c.level <= 2 for c in score.criteria)
+
+
+def test_code_with_its_explanation_on_a_code_question_is_not_a_keyword_list(builtin_library):
+    question = builtin_library.question("mls-jump-game")
+    answer = (
+        "def can_jump(nums):\n    reach = 0\n    for i, n in enumerate(nums):\n        if i > reach:\n"
+        "            return False\n        reach = max(reach, i + n)\n    return True\n\n"
+        "Greedy, one pass, O(n) time, O(1) space."
+    )
+    assert "keyword_list" not in score_answer(question, answer).flags
