@@ -12,6 +12,7 @@ from typing import Literal
 from interviewer.analysis.coverage import already_covered, complexity_said, scale_said, shared_topic_words
 from interviewer.analysis.metrics import MetricMention, first_unjustified_metric, metric_fits
 from interviewer.analysis.segments import split_segments
+from interviewer.execution.extract import code_chars
 from interviewer.models import AnswerScore, Persona, Probe, Question, Transcript
 from interviewer.plans import Plan, Situation
 from interviewer.threads import AnswerThread, Exchange
@@ -272,6 +273,14 @@ def choose_follow_up(
     return None
 
 
+def _prose_tokens(question: Question, answer: str, answer_tokens: int) -> int:
+    """The answer's tokens less its code's share."""
+    if not answer:
+        return answer_tokens
+    code = min(len(answer), code_chars(answer, question.answer_kind))
+    return round(answer_tokens * (len(answer) - code) / len(answer))
+
+
 def situation_of(
     question: Question, score: AnswerScore, answer: str, answer_tokens: int, persona: Persona
 ) -> Situation:
@@ -280,7 +289,8 @@ def situation_of(
     "Off the point" means the answer shares almost no words with the question, whatever the scorer found:
     a terse answer the scorer found nothing in is not told "That is not what I asked." when it talks about
     the question, and an answer about something else is off the point even if it names a rubric term.
-    A long answer is rambling only when it is far past the budget and not a strong one.
+    A long answer is rambling only when it is far past the budget and not a strong one, and only its prose
+    counts: code, in any answer, is as long as the task needs.
     """
     off_point = shared_topic_words(question, answer) < ON_TOPIC_WORDS
     if "no_answer" in score.flags:
@@ -294,7 +304,7 @@ def situation_of(
     run_fine = score.run is None or score.run.ok
     if score.overall >= STRONG_OVERALL and run_fine and not score.flags:
         return "strong"
-    if answer_tokens > LENGTH_CUT_IN_FACTOR * persona.answer_budget_tokens:
+    if _prose_tokens(question, answer, answer_tokens) > LENGTH_CUT_IN_FACTOR * persona.answer_budget_tokens:
         return "rambling"
     if sum(segment.words for segment in split_segments(answer)) < SHORT_ANSWER_WORDS:
         return "short"

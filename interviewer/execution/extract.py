@@ -102,3 +102,17 @@ def extract_python(text: str) -> str | None:
     prose = _PROSE_SENTENCE.search(text, first_line_end + 1)
     end = prose.start() if prose else len(text)
     return text[start.start() : end].strip() or None
+
+
+_INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$", re.MULTILINE)
+
+
+def code_chars(text: str, language: str | None = None) -> int:
+    """How much of a reply is code: fenced blocks, Markdown's indented blocks, and for a SQL or Python
+    answer the unfenced statement or function found in it. Prose is what is left."""
+    if "```" in text:
+        return sum(len(body) for _, body in _fenced_blocks(text))
+    indented = sum(len(line.group()) for line in _INDENTED_LINE.finditer(text))
+    extract = {"sql": extract_sql, "python": extract_python}.get(language or "")
+    found = extract(text) if extract is not None else None
+    return max(indented, len(found) if found else 0)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from interviewer.execution import runner, sandbox
-from interviewer.execution.extract import extract_python, extract_sql
+from interviewer.execution.extract import code_chars, extract_python, extract_sql
 from interviewer.execution.runner import level_for, run_answer
 from interviewer.execution.sandbox import Limits, isolation, run_in_child
 from interviewer.execution.sql_dialect import to_sqlite
@@ -512,3 +512,22 @@ def test_a_constant_answer_to_a_yes_no_question_earns_nothing(builtin_library, c
     result = run_answer(question, f"def can_jump(nums):\n    return {constant}\n")
     assert result.status == "failed" and result.passed > 0  # it does pass the cases whose answer it guessed
     assert level_for(result) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [
+        ("Prose only, no code at all.", None, 0),
+        ("Intro.\n```sql\nSELECT 1\n```\nOutro.", None, len("SELECT 1\n")),
+        ("Intro.\n\n    x = 1\n    y = 2\n", None, len("    x = 1") + len("    y = 2")),
+        (
+            "I would write\nSELECT day, COUNT(*) FROM t GROUP BY day;\nthen chart it.",
+            "sql",
+            len("SELECT day, COUNT(*) FROM t GROUP BY day"),
+        ),
+        ("```\nunclosed fence\nruns to the end", None, len("unclosed fence\nruns to the end")),
+    ],
+    ids=["prose", "fenced", "indented", "unfenced-sql", "unclosed"],
+)
+def test_code_chars_measures_the_code_in_a_reply(text, language, code):
+    assert code_chars(text, language) == code

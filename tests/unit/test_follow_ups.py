@@ -338,6 +338,10 @@ SITUATION_CASES = [
     ("terse and right", [], 5, "DAU rather than MAU: daily product.", 10, "strong"),
     ("ten words", [], 2, "We had a dashboard with charts on it, I think.", 12, "short"),
     ("a fair try", [], 3, "word " * 40, 45, "partial"),
+    # Code is as long as the task needs: only the prose around it can ramble.
+    ("long fenced code, short prose", [], 3, "Two passes.\n```python\n" + "x = 1\n" * 150 + "```", 300, "partial"),
+    ("long indented code", [], 3, "Chaining.\n\n" + "    x = 1\n" * 150, 300, "partial"),
+    ("long prose around code", [], 2, "word " * 400 + "\n```sql\nSELECT 1\n```", 420, "rambling"),
 ]
 
 
