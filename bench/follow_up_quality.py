@@ -24,6 +24,9 @@ The same answers also go through the rule the previous release used (the first u
 latest answer, whatever the topic; else the weakest criterion's first probe; no memory across
 questions), for comparison in the same run.
 
+Both graded batches are played, each reported on its own: the second batch's answers were written after the
+engine's follow-up rules were, so it shows how they do on answers they were not shaped on.
+
 Run: python bench/follow_up_quality.py
 """
 
@@ -221,22 +224,25 @@ def tally(policy: Policy, persona: Persona, library, graded, scores) -> tuple[Co
 
 def main() -> None:
     library = load_library(include_user=False)
-    graded = [g for g in load_graded(CALIBRATION_DIR / "graded") if g.question in library.questions]
-    answers = sum(len(g.answers) for g in graded)
-    scores = asyncio.run(scores_for(library, graded))
-    print(f"{len(graded)} questions, {answers} graded answers, first follow-up after each")
-    print()
-    print("| persona | rule | follow-ups | " + " | ".join(CLASSES) + " | no follow-up |")
-    print("| --- | --- | --- | " + " | ".join("---" for _ in CLASSES) + " | --- |")
-    for persona_id in ("strict", "casual"):
-        persona = library.personas[persona_id]
-        for name, policy in (("previous", previous_rule), ("current", current_rule)):
-            counts, silent = tally(policy, persona, library, graded, scores)
-            total = sum(counts.values())
-            shares = " | ".join(f"{counts[c] / total:.0%} ({counts[c]})" if total else "-" for c in CLASSES)
-            print(f"| {persona_id} | {name} | {total} | {shares} | {silent} |")
-    print()
-    print(words_table(library, graded, scores))
+    for batch, folder in (("First batch", "graded"), ("Second batch", "second")):
+        graded = [g for g in load_graded(CALIBRATION_DIR / folder) if g.question in library.questions]
+        answers = sum(len(g.answers) for g in graded)
+        scores = asyncio.run(scores_for(library, graded))
+        print(f"## {batch} (calibration/{folder}/): {len(graded)} questions, {answers} graded answers, "
+              "first follow-up after each")  # fmt: skip
+        print()
+        print("| persona | rule | follow-ups | " + " | ".join(CLASSES) + " | no follow-up |")
+        print("| --- | --- | --- | " + " | ".join("---" for _ in CLASSES) + " | --- |")
+        for persona_id in ("strict", "casual"):
+            persona = library.personas[persona_id]
+            for name, policy in (("previous", previous_rule), ("current", current_rule)):
+                counts, silent = tally(policy, persona, library, graded, scores)
+                total = sum(counts.values())
+                shares = " | ".join(f"{counts[c] / total:.0%} ({counts[c]})" if total else "-" for c in CLASSES)
+                print(f"| {persona_id} | {name} | {total} | {shares} | {silent} |")
+        print()
+        print(words_table(library, graded, scores))
+        print()
 
 
 SCOLDS = ("That is not what I asked.", "Stop there.")
