@@ -273,8 +273,9 @@ def choose_follow_up(
     return None
 
 
-def _prose_tokens(question: Question, answer: str, answer_tokens: int) -> int:
-    """The answer's tokens less its code's share."""
+def prose_tokens(question: Question, answer: str, answer_tokens: int) -> int:
+    """An answer's or draft's tokens less its code's share: code is as long as the task needs, so only prose
+    can run long."""
     if not answer:
         return answer_tokens
     code = min(len(answer), code_chars(answer, question.answer_kind))
@@ -304,7 +305,7 @@ def situation_of(
     run_fine = score.run is None or score.run.ok
     if score.overall >= STRONG_OVERALL and run_fine and not score.flags:
         return "strong"
-    if _prose_tokens(question, answer, answer_tokens) > LENGTH_CUT_IN_FACTOR * persona.answer_budget_tokens:
+    if prose_tokens(question, answer, answer_tokens) > LENGTH_CUT_IN_FACTOR * persona.answer_budget_tokens:
         return "rambling"
     if sum(segment.words for segment in split_segments(answer)) < SHORT_ANSWER_WORDS:
         return "short"
@@ -331,7 +332,10 @@ def after_answer(
         plan.situation = situation
         return plan
     # Cutting in is for answers that ran long and still missed the point.
-    plan.cut_in = answer_tokens > persona.answer_budget_tokens and score.overall < persona.probe_threshold
+    plan.cut_in = (
+        prose_tokens(question, latest_answer, answer_tokens) > persona.answer_budget_tokens
+        and score.overall < persona.probe_threshold
+    )
     plan.situation = situation
     return plan
 

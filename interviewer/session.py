@@ -289,9 +289,8 @@ class InterviewSession:
         if question is None or self.finished or self.turn_running:
             return None
         persona = self.library.persona(self.transcript.persona)
-        reason = engine.live_cut_in(
-            self.state, persona, elapsed_seconds, question.time_limit_minutes, draft_tokens(draft)
-        )
+        prose = engine.prose_tokens(question, draft, draft_tokens(draft))  # a long function is no reason to cut in
+        reason = engine.live_cut_in(self.state, persona, elapsed_seconds, question.time_limit_minutes, prose)
         return self.cut_in(reason) if reason is not None else None
 
     async def run_draft(self, draft: str) -> RunResult:

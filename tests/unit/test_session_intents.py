@@ -52,6 +52,16 @@ async def test_tick_cuts_in_once_when_an_interrupting_persona_runs_out_of_time(i
     assert interviews.store.load(session.transcript.id).turns[-1].kind == "cut_in"  # saved like any turn
 
 
+async def test_a_long_code_draft_is_not_cut_in_on_for_length_but_long_prose_is(interviews, small_library):
+    small_library.personas["strict"] = small_library.personas["strict"].model_copy(update={"interrupts": True})
+    session = await opened(interviews)
+    budget = small_library.personas["strict"].answer_budget_tokens
+    code = "I would compute it per day:\n```sql\n" + "SELECT day, COUNT(*) FROM events GROUP BY day;\n" * budget + "```"
+    assert session.tick(elapsed_seconds=10, draft=code) is None
+    cut_in = session.tick(elapsed_seconds=10, draft="and then I would also say that " * budget)
+    assert cut_in is not None and cut_in.turn.kind == "cut_in"
+
+
 async def test_status_is_what_the_side_panel_and_report_show(interviews):
     session = await opened(interviews)
     status = session.status(elapsed_seconds=301, draft="We tracked DAU.")
