@@ -427,7 +427,10 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
     if len(answer) > MAX_SCORED_CHARS:
         answer = answer[:MAX_SCORED_CHARS]
         flags.append("truncated")
-    segments = split_segments(answer, code=question.answer_kind != "text")
+    code = _looks_like_code(question.answer_kind, answer)
+    # Line by line only where there is code: prose, even on a code question, is read by sentence, so a list
+    # or an explanation wrapped over several lines stays one piece.
+    segments = split_segments(answer, code=code)
     kept = _without_grader_text(answer, segments, tuple(c.id for c in question.criteria))
     if len(kept) < len(segments):
         flags.append("grader_instruction")
@@ -438,14 +441,8 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
             reason = "Level 1: the answer only addresses the grader; instructions to the grader are ignored."
         return _flat(question, reason, [*flags, "no_answer"])
 
-    code = _looks_like_code(question.answer_kind, answer)
     listed = [_is_term_list(segment) for segment in kept]
     keyword_list = _is_keyword_list(kept, listed, code)
-    if not keyword_list and not code and question.answer_kind != "text":
-        # A code question's answer is cut at every line end, which splits a list wrapped over several lines
-        # into pieces that no longer look like one. With no code in it, its shape is read as prose instead.
-        prose = split_segments("\n".join(segment.text for segment in kept))
-        keyword_list = _is_keyword_list(prose, [_is_term_list(segment) for segment in prose], code)
     index = _index(question)
     # Segments with the same text find the same phrases: hostile answers repeat one line thousands of times.
     by_text: dict[str, SegmentHits] = {}
