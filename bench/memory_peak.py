@@ -95,8 +95,8 @@ def peak_kib(argv: list[str], env: dict[str, str], cwd: Path | None = None, apar
 
 
 def main() -> None:
+    floor = "--floor" in sys.argv[1:]
     args = [a for a in sys.argv[1:] if a != "--floor"]
-    floor = len(args) < len(sys.argv) - 1
     rounds = int(args[0]) if args else 7
     command = interviewer_command()
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,11 +128,12 @@ def main() -> None:
         print(f"load after:  {load()}")
         finished = [json.loads(p.read_text())["status"] for p in transcripts.glob("*.json")]
     print(f"rounds played: {len(finished)}, completed: {finished.count('completed')}")
-    # The round's two parts follow the round itself.
-    parts = {"  of which the app": apart[0::2], "  of which the sandbox": apart[1::2]}
-    names = list(samples)
-    at = names.index("offline headless round") + 1
-    samples = {name: {**samples, **parts}[name] for name in [*names[:at], *parts, *names[at:]]}
+    ordered: dict[str, list[float]] = {}
+    for name, values in samples.items():
+        ordered[name] = values
+        if name == "offline headless round":  # its two parts printed right under it
+            ordered["  of which the app"], ordered["  of which the sandbox"] = apart[0::2], apart[1::2]
+    samples = ordered
     help_peak = median(samples["interviewer --help"])
     for name, values in samples.items():
         print(f"{name:<28} median {median(values) / 1024:5.1f} MiB (min {min(values) / 1024:.1f}, "
