@@ -218,7 +218,8 @@ def choose_follow_up(
     score: AnswerScore,
     asked_in_interview: set[str] | frozenset[str] = frozenset(),
 ) -> Plan | None:
-    """Probe the biggest gap the thread has left: a failed run, an unjustified metric, the weakest criterion, scale.
+    """Probe the biggest gap the thread has left: a failed run, a wrong claim, an unjustified metric, the weakest
+    criterion, scale.
 
     A probe is never asked twice in one interview (`asked_in_interview` holds every probe text so far),
     and a criterion probe that names ideas the thread already speaks to is passed over.
@@ -240,6 +241,16 @@ def choose_follow_up(
     if passed_python and fresh(Probe(kind="complexity"), COMPLEXITY_PROBE) and not complexity_said(thread_text):
         return _follow_up(question, Probe(kind="complexity"), COMPLEXITY_PROBE)
 
+    criteria = {c.id: c for c in question.criteria}
+    # A wrong claim comes before a missing idea: left standing, it is what the candidate would take away.
+    for stated in score.criteria:
+        if stated.criterion_id not in criteria:
+            continue
+        for k, misconception in enumerate(criteria[stated.criterion_id].misconceptions):
+            challenge = Probe(kind="misconception", criterion_id=stated.criterion_id, probe_index=k)
+            if misconception.claim in stated.errors and misconception.probe and fresh(challenge, misconception.probe):
+                return _follow_up(question, challenge, misconception.probe)
+
     if "metric_why" in question.probe_kinds:
         mention = first_unjustified_metric(thread_text, exclude=asked_metrics, question_text=question_text(question))
         if mention is not None:
@@ -255,7 +266,6 @@ def choose_follow_up(
                     metric_alternative=mention.alternative,
                 )
 
-    criteria = {c.id: c for c in question.criteria}
     gaps = sorted(
         (c for c in score.criteria if c.level < persona.probe_threshold and c.criterion_id in criteria),
         key=lambda c: (c.level, -c.weight),

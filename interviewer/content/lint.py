@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from interviewer.analysis.claims import stated
+from interviewer.analysis.segments import split_segments
 from interviewer.analysis.stems import phrase_stems
 from interviewer.content.loader import Library
 from interviewer.content.problems import Problem, format_loc
@@ -203,8 +205,28 @@ def lint(library: Library) -> list[Problem]:
                         "no signals: the offline scorer cannot see this criterion",
                     )
                 )
+            for k, misconception in enumerate(criterion.misconceptions):
+                said = _stated_in(misconception.patterns, question.reference_answer)
+                if said is not None:
+                    problems.append(
+                        _problem(
+                            library,
+                            "question",
+                            qid,
+                            (*at, "misconceptions", k, "patterns"),
+                            f"the reference answer states this misconception: {said!r}",
+                        )
+                    )
     problems += _shared_ideas(library)
     return problems
+
+
+def _stated_in(patterns: list[str], text: str) -> str | None:
+    """The first sentence of `text` that a misconception's patterns find, read as the scorer reads answers."""
+    for segment in split_segments(text):
+        if stated(patterns, segment.text) is not None:
+            return segment.text
+    return None
 
 
 # Words that make a phrase longer without making it more specific: "out of memory" says no more than "memory".

@@ -206,13 +206,16 @@ JUDGE_SYSTEM = (
 
 
 def rubric_text(question: Question) -> str:
-    """The question, each criterion with its level descriptors, and the reference answer; never the weights."""
+    """The question, each criterion with its level descriptors and known errors, and the reference answer; never
+    the weights."""
     lines = [f"Question: {question.prompt}", "", "Rubric:"]
     for criterion in question.criteria:
         lines.append(f"- id: {criterion.id}: {criterion.description}")
         for level in range(1, 6):
             if criterion.levels.get(level):
                 lines.append(f"    {level}: {criterion.levels[level]}")
+        for error in criterion.misconceptions:
+            lines.append(f"    known error (at most level 2 if stated): {error.claim}. {error.correction}")
     lines += ["", f"Reference answer:\n{question.reference_answer}"]
     return "\n".join(lines)
 

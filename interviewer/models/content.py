@@ -14,6 +14,18 @@ HintPolicy = Literal["never", "on_request"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 
+def _compiled(patterns: list[str]) -> list[str]:
+    """Rubric patterns run on hostile text, so each must compile for the linear-time engine."""
+    from interviewer.analysis.patterns import PatternError, linear_pattern
+
+    for pattern in patterns:
+        try:
+            linear_pattern(pattern)
+        except PatternError as exc:
+            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
+    return patterns
+
+
 class ContentModel(BaseModel):
     """Strict base: a typo in a field name is an error, not a silently ignored key."""
 
@@ -133,14 +145,7 @@ class Signals(ContentModel):
     @field_validator("patterns")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
-        from interviewer.analysis.patterns import PatternError, linear_pattern
-
-        for pattern in value:
-            try:
-                linear_pattern(pattern)
-            except PatternError as exc:
-                raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
-        return value
+        return _compiled(value)
 
     @property
     def idea_count(self) -> int:
@@ -151,6 +156,45 @@ class Signals(ContentModel):
         if self.enough is not None:
             return min(self.enough, self.idea_count) if self.idea_count else self.enough
         return min(self.idea_count, 4)
+
+
+class Misconception(ContentModel):
+    """A wrong claim candidates commonly make about a criterion. An answer that states it, rather than
+    refuting it, is held to level 2 on that criterion, and the report quotes it with the correction."""
+
+    claim: str = Field(min_length=1, description="The wrong claim in a few words, as the report names it.")
+    correction: str = Field(min_length=1, description="Why it is wrong, in a sentence or two.")
+    patterns: list[str] = Field(
+        min_length=1,
+        description="Regular expressions (case-insensitive) for the claim as a candidate asserts it, matched "
+        "within one sentence. A negation in or just before a match means the sentence refutes the claim, so a "
+        "claim that is itself negative ('no need for a baseline') carries its negation in the pattern.",
+    )
+    examples: list[str] = Field(
+        min_length=1, description="Sentences that state the claim; each must be found by the patterns."
+    )
+    near_misses: list[str] = Field(
+        default_factory=list,
+        description="Correct sentences on the same point, or sentences that refute the claim; none may be found.",
+    )
+    probe: str | None = Field(default=None, description="A follow-up that challenges the claim.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        return _compiled(value)
+
+    @model_validator(mode="after")
+    def _examples_hold(self) -> Misconception:
+        from interviewer.analysis.claims import stated
+
+        for example in self.examples:
+            if stated(self.patterns, example) is None:
+                raise ValueError(f"no pattern finds the example {example!r}")
+        for sentence in self.near_misses:
+            if stated(self.patterns, sentence) is not None:
+                raise ValueError(f"a pattern finds the near miss {sentence!r}")
+        return self
 
 
 class Criterion(ContentModel):
@@ -172,6 +216,9 @@ class Criterion(ContentModel):
         description="Follow-up questions that dig into this criterion.",
     )
     signals: Signals = Field(default_factory=Signals)
+    misconceptions: list[Misconception] = Field(
+        default_factory=list, description="Wrong claims that hold this criterion to level 2 when stated."
+    )
 
     @field_validator("levels")
     @classmethod

@@ -19,6 +19,10 @@ class CriterionScore(BaseModel):
     evidence: list[str] = Field(default_factory=list, description="Verbatim quotes from the answer.")
     source: ScoreSource = "offline"
     evidence_dropped: int = Field(default=0, description="Quotes a model gave that are not in the answer.")
+    errors: list[str] = Field(
+        default_factory=list,
+        description="Known wrong claims the answer states here, as the rubric names them.",
+    )
 
 
 class CaseOutcome(BaseModel):
@@ -68,8 +72,9 @@ class AnswerScore(BaseModel):
     flags: list[str] = Field(
         default_factory=list,
         description=(
-            "Notes on the answer: 'no_answer', 'off_topic', 'keyword_list', 'grader_instruction', 'quotes_dropped', "
-            "'truncated' (only the first 100,000 characters were scored)."
+            "Notes on the answer: 'no_answer', 'off_topic', 'keyword_list', 'misconception' (states a known wrong "
+            "claim), 'grader_instruction', 'quotes_dropped', 'truncated' (only the first 100,000 characters were "
+            "scored)."
         ),
     )
 

@@ -35,7 +35,7 @@ def utc_now() -> datetime:
 class Probe(BaseModel):
     """What a follow-up was aimed at, so the same probe is never asked twice."""
 
-    kind: Literal["criterion", "metric_why", "scale", "execution", "complexity"]
+    kind: Literal["criterion", "misconception", "metric_why", "scale", "execution", "complexity"]
     criterion_id: str | None = None
     probe_index: int | None = None
     metric: str | None = None

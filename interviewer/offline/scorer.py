@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from interviewer.analysis.claims import stated
 from interviewer.analysis.patterns import linear_pattern
 from interviewer.analysis.reasoning import (
     CONCRETE,
@@ -32,7 +33,7 @@ from interviewer.analysis.reasoning import (
 )
 from interviewer.analysis.segments import Segment, quote, split_segments
 from interviewer.analysis.stems import phrase_stems
-from interviewer.models import AnswerKind, AnswerScore, Criterion, CriterionScore, Question
+from interviewer.models import AnswerKind, AnswerScore, Criterion, CriterionScore, Misconception, Question
 
 MAX_EVIDENCE = 3
 MIN_EVIDENCE_WORDS = 5
@@ -43,6 +44,8 @@ NON_ANSWER_MAX_WORDS = 15
 TERM_LIST_SHARE = 0.7
 TERM_ITEM_WORDS = 3
 KEYWORD_LIST_CAP = 2
+# A criterion on which the answer states a known wrong claim: level 2 says "mixes things up" in every rubric.
+MISCONCEPTION_CAP = 2
 # Answers are scored on their first 100,000 characters, some 15,000 words and far beyond any spoken
 # answer: the bound keeps scoring a pasted megabyte well under a second, and the score says it was cut.
 MAX_SCORED_CHARS = 100_000
@@ -93,6 +96,7 @@ class CriterionFindings:
     evidence: list[Segment] = field(default_factory=list)
     explained: set[str] = field(default_factory=set)  # ideas named in a sentence of evidence
     concrete: bool = False
+    errors: list[tuple[Misconception, Segment]] = field(default_factory=list)  # wrong claims stated, in order
 
 
 @dataclass(frozen=True)
@@ -346,6 +350,8 @@ def _rationale(criterion: Criterion, findings: CriterionFindings, level: int, ca
         parts.append(f"Shows {len(shown)} idea(s), {needed} expected: {', '.join(shown)}.")
     else:
         parts.append(f"Shows none of the {needed} expected ideas.")
+    for misconception, _ in findings.errors:
+        parts.append(f"States a known error: {misconception.claim.rstrip('.')}. {misconception.correction}")
     if capped:
         parts.append("The answer is a list of terms, which shows no understanding beyond the names.")
     else:
@@ -365,8 +371,10 @@ def _readable(label: str) -> str:
 
 
 def _evidence(answer: str, findings: CriterionFindings) -> list[str]:
-    # Sentences of evidence are the best quotes; then sentences that merely name an idea.
-    ordered: list[tuple[Segment, int]] = [(s, s.start) for s in findings.evidence]
+    # A wrong claim is quoted first, since it decided the level; then sentences of evidence, then sentences
+    # that merely name an idea.
+    ordered: list[tuple[Segment, int]] = [(s, s.start) for _, s in findings.errors]
+    ordered += [(s, s.start) for s in findings.evidence]
     ordered += [(h.segment, h.segment.start + h.position) for h in findings.hits.values()]
     quotes: list[str] = []
     for segment, focus in ordered:
@@ -410,6 +418,27 @@ def _without_grader_text(answer: str, segments: list[Segment], criterion_ids: tu
     return kept
 
 
+def _stated_errors(
+    criterion: Criterion, segments: list[Segment], seen: dict[tuple[int, str], bool]
+) -> list[tuple[Misconception, Segment]]:
+    """Each misconception of the criterion that some sentence states, with the first such sentence.
+
+    `seen` remembers each (misconception, sentence text) pair, so an answer that repeats one line thousands
+    of times is searched once per distinct line.
+    """
+    errors: list[tuple[Misconception, Segment]] = []
+    for misconception in criterion.misconceptions:
+        for segment in segments:
+            key = (id(misconception), segment.text)
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = stated(misconception.patterns, segment.text) is not None
+            if found:
+                errors.append((misconception, segment))
+                break
+    return errors
+
+
 def _flat(question: Question, reason: str, flags: list[str]) -> AnswerScore:
     return AnswerScore(
         question_id=question.id,
@@ -421,8 +450,12 @@ def _flat(question: Question, reason: str, flags: list[str]) -> AnswerScore:
     )
 
 
-def score_answer(question: Question, answer: str) -> AnswerScore:
-    """Score `answer` against `question`'s rubric. Pure and deterministic."""
+def score_answer(question: Question, answer: str, claims_from: int = 0) -> AnswerScore:
+    """Score `answer` against `question`'s rubric. Pure and deterministic.
+
+    Wrong claims are sought only from offset `claims_from` on: a follow-up read with its reply may repeat the
+    claim it challenges, and only the candidate's words can state one.
+    """
     flags: list[str] = []
     if len(answer) > MAX_SCORED_CHARS:
         answer = answer[:MAX_SCORED_CHARS]
@@ -464,6 +497,8 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
 
     criteria_scores: list[CriterionScore] = []
     any_hit = False
+    stated_any = False
+    claims_seen: dict[tuple[int, str], bool] = {}
     for c, criterion in enumerate(question.criteria):
         ideas = index.ideas[c]
         findings = CriterionFindings()
@@ -490,10 +525,14 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
                 findings.explained.update(ideas[k].label for k in numbers)
                 findings.concrete = findings.concrete or CONCRETE.search(next_sentence.text) is not None
         findings.missing = [idea.label for idea in ideas if idea.label not in findings.hits]
+        findings.errors = _stated_errors(criterion, [k for k in kept if k.start >= claims_from], claims_seen)
         any_hit = any_hit or bool(findings.hits)
         level = _level(criterion, findings)
         if keyword_list:
             level = min(level, KEYWORD_LIST_CAP)
+        if findings.errors:
+            level = min(level, MISCONCEPTION_CAP)
+            stated_any = True
         criteria_scores.append(
             CriterionScore(
                 criterion_id=criterion.id,
@@ -501,10 +540,13 @@ def score_answer(question: Question, answer: str) -> AnswerScore:
                 level=level,
                 rationale=_rationale(criterion, findings, level, keyword_list),
                 evidence=_evidence(answer, findings),
+                errors=[misconception.claim for misconception, _ in findings.errors],
             )
         )
     if not any_hit:
         flags.append("off_topic")
     elif keyword_list:
         flags.append("keyword_list")
+    if stated_any:
+        flags.append("misconception")
     return AnswerScore(question_id=question.id, criteria=criteria_scores, flags=flags)

@@ -1,0 +1,60 @@
+"""Find where an answer states a known wrong claim, and not where it warns against one.
+
+A rubric's misconception patterns describe the claim as a candidate would assert it. The same words
+also appear when an answer refutes the claim ("HyperLogLog is not exact", "a common mistake is to think
+...", "people assume ..."), so a match counts only when neither the match nor the words just before it in
+its clause hold a negation or a refutation, and the rest of its sentence does not call it a myth or a
+mistake. A claim that is itself negative ("no need for a baseline") carries its negation in its pattern,
+and then only the words before the match are checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from interviewer.analysis.patterns import linear_pattern
+
+# How far back a refutation reaches: "it is a common mistake to think that <claim>" fits, a negation in an
+# earlier clause of a long sentence does not.
+REFUTATION_WINDOW_WORDS = 8
+_REFUTED_BEFORE = linear_pattern(
+    r"(?:\b(?:not|no|never|nor|neither|without|myths?|misconceptions?|mistakes?|mistaken|mistakenly|wrong|wrongly|"
+    r"false|falsely|untrue|myth|fallacy|pitfall|trap|avoid|beware|naive|naively|unlike|contrary|instead|rather|"
+    r"whether|tempting|temptation|misread|misreads|misreading|misuse|misuses|confuse|confuses|confusing|"
+    r"claims?|claimed)\b|n't\b|\b(?:people|some|many|others|folks|candidates|juniors|teams)\s+(?:\w+\s+)?"
+    r"(?:think|thinks|say|says|assume|assumes|believe|believes|argue|argues|treat|treats|expect|expects)\b)"
+)
+# What follows the claim in its sentence can disown it: "..., which is a common misconception".
+_REFUTED_AFTER = linear_pattern(
+    r"\b(?:myths?|misconceptions?|fallacy|fallacies|not true|untrue|(?:is|are|was|were) (?:just |simply )?"
+    r"(?:wrong|false|incorrect|a mistake|mistaken))\b"
+)
+_NEGATION = linear_pattern(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't\b")
+_NEGATION_IN_SOURCE = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't|n.t\b")
+_ESCAPE = re.compile(r"\\[A-Za-z]")  # \b, \s, \w: without them "\bno" reads as the word "no"
+_WORD = re.compile(r"\S+")
+# A negation governs its own clause: "No, I'd keep them, HyperLogLog is exact" still asserts the claim.
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|and|so|because|although|though|while)\b", re.IGNORECASE)
+
+
+def _window_before(sentence: str, start: int) -> str:
+    before = sentence[:start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    clause = before[breaks[-1].end() :] if breaks else before
+    return " ".join(_WORD.findall(clause)[-REFUTATION_WINDOW_WORDS:])
+
+
+def stated(patterns: Iterable[str], sentence: str) -> tuple[int, int] | None:
+    """The span of the first match of any pattern that `sentence` asserts rather than refutes."""
+    for pattern in patterns:
+        for match in linear_pattern(pattern).finditer(sentence):
+            start, end = match.span()
+            if not _NEGATION_IN_SOURCE.search(_ESCAPE.sub(" ", pattern)) and _NEGATION.search(sentence[start:end]):
+                continue
+            if _REFUTED_BEFORE.search(_window_before(sentence, start)):
+                continue
+            if _REFUTED_AFTER.search(sentence[end:]):
+                continue
+            return start, end
+    return None

@@ -1,0 +1,176 @@
+"""Known wrong claims: found where an answer states them, never where it refutes them, and they cost a level."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from interviewer.analysis.claims import stated
+from interviewer.cli import main
+from interviewer.engine import QuestionState, choose_follow_up
+from interviewer.models import Misconception, Probe, Signals
+from interviewer.offline.brain import score_thread
+from interviewer.offline.scorer import score_answer
+from interviewer.threads import AnswerThread, Exchange
+from tests.factories import make_criterion, make_persona, make_question
+
+EXACT = r"\b(?:hll|hyperloglog)\b[^.]{0,60}\b(?:exact|precise)\b"
+NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("HLL gives exact counts; it just hashes the ids.", True),
+        ("No, I would keep the job and use HyperLogLog, which is exact.", True),  # the "No" is another clause
+        ("HLL is not exact: it is off by about 2%.", False),
+        ("HyperLogLog isn't precise enough for billing.", False),
+        ("It is a common mistake to think HLL is exact.", False),
+        ("Many people assume HyperLogLog is exact.", False),
+        ("HLL gives exact counts, which is a common misconception.", False),
+        ("HLL gives exact counts - a myth.", False),
+    ],
+)
+def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
+    assert (stated([EXACT], sentence) is not None) is found
+
+
+def test_a_negative_claim_carries_its_negation_in_the_pattern():
+    assert stated([NO_BASELINE], "There is no need for a baseline here.") is not None
+    assert stated([NO_BASELINE], "It is wrong to say there is no need for a baseline.") is None
+
+
+def misconception(**overrides):
+    fields = {
+        "claim": "HyperLogLog counts are exact",
+        "correction": "HyperLogLog estimates distinct counts within about 2%; billing needs exact counts.",
+        "patterns": [EXACT],
+        "examples": ["HLL gives exact counts."],
+        "near_misses": ["HLL is approximate, off by about 2%."],
+        "probe": "You said HyperLogLog counts are exact. How does it count, and what does that cost?",
+    }
+    fields.update(overrides)
+    return Misconception(**fields)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"examples": ["We used a sketch."]}, "no pattern finds the example"),
+        ({"near_misses": ["HyperLogLog is precise to the row."]}, "a pattern finds the near miss"),
+        ({"patterns": [r"(?<=hll) exact"]}, "not a valid regular expression"),
+        ({"patterns": []}, "at least 1 item"),
+    ],
+)
+def test_a_misconception_proves_its_own_examples(overrides, message):
+    with pytest.raises(ValidationError, match=message):
+        misconception(**overrides)
+
+
+def counting_question(**overrides):
+    accuracy = make_criterion(
+        "accuracy",
+        Signals(concepts=[["hyperloglog", "hll"], ["distinct"], ["memory"]], enough=3),
+        weight=0.5,
+        misconceptions=[misconception()],
+    )
+    scale = make_criterion("scale", Signals(concepts=[["partition"], ["shuffle"]], enough=2), weight=0.5)
+    fields = {"criteria": [accuracy, scale], "probe_kinds": [], "reference_answer": "HLL is approximate."}
+    fields.update(overrides)
+    return make_question("q-count", **fields)
+
+
+STRONG = (
+    "For distinct users I would switch to HyperLogLog because it keeps a few kilobytes of memory per key, "
+    "for example 12 KB, instead of every id. Its distinct counts are off by about 1%, which is fine for a "
+    "dashboard trend. Then I would partition by date so a late file only reprocesses its own day, and "
+    "pre-aggregate before the shuffle so each executor sends partial counts, for example 200 rows a day."
+)
+WRONG = STRONG.replace("Its distinct counts are off by about 1%", "HyperLogLog gives exact distinct counts")
+
+
+def test_stating_a_known_error_holds_the_criterion_at_two_and_says_why():
+    question = counting_question()
+    right, wrong = score_answer(question, STRONG), score_answer(question, WRONG)
+    assert right.criteria[0].level >= 4 and not right.criteria[0].errors
+    accuracy = wrong.criteria[0]
+    assert accuracy.level == 2
+    assert accuracy.errors == ["HyperLogLog counts are exact"]
+    assert "States a known error: HyperLogLog counts are exact. HyperLogLog estimates" in accuracy.rationale
+    assert "exact distinct counts" in accuracy.evidence[0]  # the claim is quoted first: it decided the level
+    assert wrong.criteria[1].level == right.criteria[1].level  # other criteria keep their own level
+    assert "misconception" in wrong.flags and "misconception" not in right.flags
+
+
+def test_a_claim_repeated_thousands_of_times_is_found_once_and_scored_quickly():
+    question = counting_question()
+    score = score_answer(question, "HLL gives exact counts.\n" * 5000)
+    assert score.criteria[0].errors == ["HyperLogLog counts are exact"]
+    assert score.criteria[0].level <= 2
+
+
+def test_the_interviewer_challenges_a_stated_error_before_any_gap_and_only_once():
+    question = counting_question()
+    persona = make_persona()
+    score = score_answer(question, WRONG)
+    state = QuestionState(question_id=question.id, asked=True)
+    plan = choose_follow_up(state, question, persona, score)
+    assert plan is not None and plan.probe is not None
+    assert plan.probe.kind == "misconception" and plan.probe_text == misconception().probe
+    state.probes.append(plan.probe)
+    again = choose_follow_up(state, question, persona, score)
+    assert again is None or again.probe is None or again.probe.kind != "misconception"
+
+
+def test_a_reply_that_puts_the_claim_right_lifts_the_criterion_and_the_error_stays_on_record():
+    question = counting_question()
+    challenge = misconception().probe
+    assert challenge is not None
+    reply = (
+        "I was wrong there: HyperLogLog estimates the distinct count from hashed ids, so it is off by about 1%, "
+        "because it keeps only the longest run of leading zeros per register, in about 12 KB of memory."
+    )
+    exchanges = (
+        Exchange(prompt=question.prompt, reply=WRONG),
+        Exchange(prompt=challenge, reply=reply, probed_criterion="accuracy", probe_kind="misconception"),
+    )
+    threaded = score_thread(question, AnswerThread(exchanges))
+    accuracy = threaded.criteria[0]
+    assert accuracy.level > 2
+    assert accuracy.errors == ["HyperLogLog counts are exact"]
+    assert "Stated earlier in the thread: HyperLogLog counts are exact." in accuracy.rationale
+
+
+def test_the_challenge_itself_never_counts_as_the_candidate_stating_the_claim():
+    question = counting_question()
+    challenge = "So HyperLogLog is exact, you say? How does it count?"
+    prompt = challenge.rstrip("?") + ": "
+    reply = "It hashes each id and keeps, per register, the longest run of leading zeros, in 12 KB of memory."
+    score = score_answer(question, prompt + reply, claims_from=len(prompt))
+    assert not score.criteria[0].errors
+
+
+def test_check_names_a_misconception_the_reference_answer_states(tmp_path, capsys):
+    question = counting_question(reference_answer="Use HyperLogLog, which gives exact counts in little memory.")
+    data = question.model_dump(mode="json", exclude_defaults=True)
+    path = tmp_path / "content" / "rubrics" / "mine" / "q-count.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["check", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "the reference answer states this misconception" in out
+    assert "criteria[0].misconceptions[0].patterns" in out
+    assert f"{path}:" in out and "Traceback" not in out
+
+
+def test_the_model_judge_is_told_the_known_errors():
+    from interviewer.llm.prompts import rubric_text
+
+    text = rubric_text(counting_question())
+    assert "known error (at most level 2 if stated): HyperLogLog counts are exact." in text
+
+
+def test_a_transcript_probe_can_be_a_challenge():
+    probe = Probe(kind="misconception", criterion_id="accuracy", probe_index=0, text="Sure?")
+    assert Probe.model_validate_json(probe.model_dump_json()) == probe
