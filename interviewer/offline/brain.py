@@ -46,8 +46,18 @@ def score_thread(question: Question, thread: AnswerThread) -> AnswerScore:
                 continue
             lifted = _in_light_of_probe(question, exchange, current.criterion_id)
             if lifted is not None and lifted.level > current.level:
-                criteria[index] = lifted
+                criteria[index] = _keeping_errors(lifted, current)
     return score.model_copy(update={"criteria": criteria})
+
+
+def _keeping_errors(lifted: CriterionScore, earlier: CriterionScore) -> CriterionScore:
+    """A lifted criterion still says which wrong claims the thread made before the reply put them right."""
+    if not earlier.errors:
+        return lifted
+    said = "; ".join(earlier.errors)
+    return lifted.model_copy(
+        update={"errors": earlier.errors, "rationale": f"{lifted.rationale} Stated earlier in the thread: {said}."}
+    )
 
 
 def _joined(prompt: str, reply: str) -> str:
@@ -64,8 +74,11 @@ def _in_light_of_probe(question: Question, exchange: Exchange, criterion_id: str
     """
     if not _adds_words(exchange) or VOID_REPLY_FLAGS & set(score_answer(question, exchange.reply).flags):
         return None
-    prompt_only = _criterion(score_answer(question, _joined(exchange.prompt, "")), criterion_id)
-    in_context = _criterion(score_answer(question, _joined(exchange.prompt, exchange.reply)), criterion_id)
+    prompt = _joined(exchange.prompt, "")
+    prompt_only = _criterion(score_answer(question, prompt, claims_from=len(prompt)), criterion_id)
+    in_context = _criterion(
+        score_answer(question, _joined(exchange.prompt, exchange.reply), claims_from=len(prompt)), criterion_id
+    )
     if prompt_only is None or in_context is None or in_context.level <= prompt_only.level:
         return None
     evidence = [quote for quote in (_reply_part(q, exchange) for q in in_context.evidence) if quote]
@@ -81,9 +94,16 @@ def _adds_words(exchange: Exchange) -> bool:
 
 
 def _reply_part(quote: str, exchange: Exchange) -> str | None:
-    """The candidate's own words in a quote: the follow-up's words are cut off, and a quote must be verbatim."""
+    """The candidate's own words in a quote: the follow-up's words are cut off, and a quote must be verbatim.
+
+    A follow-up of several sentences joins the reply in its last one, so the quote is placed in the joined
+    text and whatever lies before the reply is cut, not just a whole-prompt prefix.
+    """
     prefix = _joined(exchange.prompt, "")
-    text = quote[len(prefix) :].strip() if quote.startswith(prefix) else quote
+    at = (prefix + exchange.reply.strip()).find(quote)
+    if at < 0:
+        return quote if quote in exchange.reply else None
+    text = quote[max(0, len(prefix) - at) :].strip()
     return text if text and text in exchange.reply else None
 
 
