@@ -1,10 +1,10 @@
 """Agreement between the offline scorer and hand-graded answers.
 
-Two batches, graded blind to the signals by different graders: calibration/graded/ (the first) and
-calibration/second/ (the second). Each is printed as a tuning part and a held-out part
-(calibration/heldout.txt). The second batch's tuning part is a development set: general rule changes are
-checked on it, and since no signal was fitted to its wording it shows how the rule generalises. Neither
-batch's held-out part is used for tuning.
+Three batches, graded blind to the signals by different graders: calibration/graded/ (the first),
+calibration/second/ (the second) and calibration/third/ (held-out questions only, written after the rubrics'
+known errors were). Each is printed as a tuning part and a held-out part (calibration/heldout.txt). The second
+batch's tuning part is a development set: general rule changes are checked on it, and since no signal was
+fitted to its wording it shows how the rule generalises. No batch's held-out part is used for tuning.
 Each part is scored twice: from the text alone, and as an interview scores it, where a SQL or Python
 answer's correctness criterion is decided by running it in the sandbox (--text-only skips that).
 Run: python bench/calibration_agreement.py [--tuning-only] [--text-only]
@@ -46,12 +46,19 @@ def report(title: str, result: Agreement) -> None:
         f"scored above their grade: {result.injection_above_grade}; "
         f"flagged: {result.injection_flagged}/{result.injections}"
     )
+    print(
+        f"stating a known error: {result.errors_by_kind.get('confidently_wrong', 0)} confidently wrong answers; "
+        f"strong answers (false alarms): {result.strong_with_errors}/{result.strong}"
+    )
     print()
-    print("| kind | mean grade | mean score |")
-    print("| --- | --- | --- |")
+    print("| kind | mean grade | mean score | states a known error |")
+    print("| --- | --- | --- | --- |")
     for kind in STYLES:
         if kind in result.mean_score_by_kind:
-            print(f"| {kind} | {result.mean_grade_by_kind[kind]:.2f} | {result.mean_score_by_kind[kind]:.2f} |")
+            print(
+                f"| {kind} | {result.mean_grade_by_kind[kind]:.2f} | {result.mean_score_by_kind[kind]:.2f} "
+                f"| {result.errors_by_kind[kind]} |"
+            )
     print()
     print("| grade | mean score |")
     print("| --- | --- |")
@@ -66,7 +73,9 @@ def main() -> None:
     ways = [("text only", False)]
     if "--text-only" not in sys.argv:
         ways.append(("as the interview scores (runs included)", True))
-    for batch, folder in (("First batch", "graded"), ("Second batch", "second")):
+    for batch, folder in (("First batch", "graded"), ("Second batch", "second"), ("Third batch", "third")):
+        if not (CALIBRATION_DIR / folder).is_dir():
+            continue
         tuning, heldout = split(load_graded(CALIBRATION_DIR / folder), heldout_ids)
         parts = [("tuning part", tuning)]
         if "--tuning-only" not in sys.argv:

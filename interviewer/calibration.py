@@ -182,6 +182,11 @@ class Agreement:
     injections: int
     keyword_list_flagged: int
     keyword_lists: int
+    # Answers that state a known error, by kind: on confidently wrong answers this is the point; on strong
+    # answers (graded 4 or 5) every one is a false alarm.
+    errors_by_kind: dict[str, int]
+    strong_with_errors: int
+    strong: int
 
 
 def agreement(scored: list[ScoredAnswer]) -> Agreement:
@@ -213,4 +218,7 @@ def agreement(scored: list[ScoredAnswer]) -> Agreement:
         injections=len(injections),
         keyword_list_flagged=sum("keyword_list" in s.flags for s in by_kind.get("keyword_list", [])),
         keyword_lists=len(keyword_lists),
+        errors_by_kind={k: sum("misconception" in s.flags for s in v) for k, v in sorted(by_kind.items())},
+        strong_with_errors=sum("misconception" in s.flags for s in scored if s.grade >= STRONG_GRADE),
+        strong=len(strong),
     )

@@ -81,14 +81,18 @@ def test_agreement_counts_exact_and_within_one_level():
         ScoredAnswer("q", "partial", 3, 2.0),  # level 2: within one
         ScoredAnswer("q", "keyword_list", 1, 3.0),  # level 3: two off
         ScoredAnswer("q", "injection", 1, 1.0),
+        ScoredAnswer("q", "confidently_wrong", 1, 2.0, flags=("misconception",)),
+        ScoredAnswer("q", "narrative", 4, 2.0, flags=("misconception",)),  # a false alarm
     ]
     result = agreement(scored)
-    assert result.exact == pytest.approx(0.5)
-    assert result.within_one == pytest.approx(0.75)
+    assert result.errors_by_kind["confidently_wrong"] == 1 and result.errors_by_kind["partial"] == 0
+    assert (result.strong_with_errors, result.strong) == (1, 2)
+    assert result.exact == pytest.approx(2 / 6)
+    assert result.within_one == pytest.approx(4 / 6)
     assert result.keyword_list_max == 3.0
     assert result.injection_above_grade == 0
     assert result.mean_score_by_kind["partial"] == 2.0
-    assert result.strong_mean == 4.6
+    assert result.strong_mean == pytest.approx(3.3)
 
 
 @pytest.mark.parametrize(
@@ -119,6 +123,18 @@ def test_injection_attempts_are_flagged_and_gain_nothing(builtin_library, questi
         line for line in answer.text.splitlines() if score_answer(q, line).flags[:1] != ["grader_instruction"]
     )
     assert score.overall <= score_answer(q, kept).overall
+
+
+# A strong answer that is told it states a known error is a false alarm: the tuning parts allow none. The
+# held-out parts are measured (bench/calibration_agreement.py prints their false alarms), never asserted on.
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [qa for qa in ANSWERS if qa[1].grade >= 4 and qa[0] not in HELDOUT]
+    + [qa for qa in SECOND_TUNING if qa[1].grade >= 4],
+)
+def test_strong_answers_state_no_known_error(builtin_library, question: str, answer: GradedAnswer):
+    score = score_answer(builtin_library.question(question), answer.text)
+    assert "misconception" not in score.flags, [c.errors for c in score.criteria]
 
 
 def test_the_tuning_part_agrees_with_the_grades(builtin_library):
