@@ -4,7 +4,9 @@ A rubric's misconception patterns describe the claim as a candidate would assert
 also appear when an answer refutes the claim ("HyperLogLog is not exact", "a common mistake is to think
 ...", "people assume ..."), so a match counts only when neither the match nor the words just before it in
 its clause hold a negation or a refutation, and the rest of its sentence does not call it a myth or a
-mistake. A claim that is itself negative ("no need for a baseline") carries its negation in its pattern,
+mistake. A sentence that leads into the claim as a past mistake ("we learned the hard way: ...") recounts
+it.
+A claim that is itself negative ("no need for a baseline") carries its negation in its pattern,
 and then only the words before the match are checked.
 """
 
@@ -30,6 +32,12 @@ _REFUTED_AFTER = linear_pattern(
     r"\b(?:myths?|misconceptions?|fallacy|fallacies|not true|untrue|(?:is|are|was|were) (?:just |simply )?"
     r"(?:wrong|false|incorrect|a mistake|mistaken))\b"
 )
+# A sentence that tells a past mistake as a story recounts the claim rather than making it: "I learned that
+# the hard way: we scaled on the whole table and then split".
+_RECOUNTED = linear_pattern(
+    r"\b(?:the hard way|made the mistake|our mistake|my mistake|mistake we made|mistake i made|used to|at first|"
+    r"initially|originally|back then)\b"
+)
 _NEGATION = linear_pattern(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't\b")
 _NEGATION_IN_SOURCE = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't|n.t\b")
 _ESCAPE = re.compile(r"\\[A-Za-z]")  # \b, \s, \w: without them "\bno" reads as the word "no"
@@ -52,7 +60,7 @@ def stated(patterns: Iterable[str], sentence: str) -> tuple[int, int] | None:
             start, end = match.span()
             if not _NEGATION_IN_SOURCE.search(_ESCAPE.sub(" ", pattern)) and _NEGATION.search(sentence[start:end]):
                 continue
-            if _REFUTED_BEFORE.search(_window_before(sentence, start)):
+            if _REFUTED_BEFORE.search(_window_before(sentence, start)) or _RECOUNTED.search(sentence[:start]):
                 continue
             if _REFUTED_AFTER.search(sentence[end:]):
                 continue

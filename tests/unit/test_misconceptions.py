@@ -30,6 +30,9 @@ NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
         ("Many people assume HyperLogLog is exact.", False),
         ("HLL gives exact counts, which is a common misconception.", False),
         ("HLL gives exact counts - a myth.", False),
+        ("I learned that the hard way: we billed on HLL because it gave exact counts.", False),  # a past mistake
+        ("At first we treated HyperLogLog as exact.", False),
+        ("Looking back, HLL gives exact counts anyway.", True),  # reflection is not a mistake recounted
     ],
 )
 def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
