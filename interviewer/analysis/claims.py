@@ -4,10 +4,9 @@ A rubric's misconception patterns describe the claim as a candidate would assert
 also appear when an answer refutes the claim ("HyperLogLog is not exact", "a common mistake is to think
 ...", "people assume ..."), so a match counts only when neither the match nor the words just before it in
 its clause hold a negation or a refutation, and the rest of its sentence does not call it a myth or a
-mistake. A sentence that leads into the claim as a past mistake ("we learned the hard way: ...") recounts
-it.
-A claim that is itself negative ("no need for a baseline") carries its negation in its pattern,
-and then only the words before the match are checked.
+mistake. A belief told in the past ("at first I thought ...") and a claim led into as a past mistake ("we
+learned the hard way: ...") are recounted, not held. A claim that is itself negative ("no need for a
+baseline") carries its negation in its pattern, and then only the words before the match are checked.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ _REFUTED_BEFORE = linear_pattern(
     r"(?:\b(?:not|no|never|nor|neither|without|myths?|misconceptions?|mistakes?|mistaken|mistakenly|wrong|wrongly|"
     r"false|falsely|untrue|myth|fallacy|pitfall|trap|avoid|beware|naive|naively|unlike|contrary|instead|rather|"
     r"whether|tempting|temptation|misread|misreads|misreading|misuse|misuses|confuse|confuses|confusing|"
-    r"claims?|claimed)\b|n't\b|\b(?:people|some|many|others|folks|candidates|juniors|teams)\s+(?:\w+\s+)?"
+    r"claims?|claimed|tempted)\b|n't\b|\b(?:i|we)\s+(?:\w+\s+)?(?:thought|assumed|believed|felt|figured|suspected)\b|\b(?:people|some|many|others|folks|candidates|juniors|teams)\s+(?:\w+\s+)?"
     r"(?:think|thinks|say|says|assume|assumes|believe|believes|argue|argues|treat|treats|expect|expects)\b)"
 )
 # What follows the claim in its sentence can disown it: "..., which is a common misconception".
@@ -42,8 +41,10 @@ _NEGATION = linear_pattern(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't
 _NEGATION_IN_SOURCE = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't|n.t\b")
 _ESCAPE = re.compile(r"\\[A-Za-z]")  # \b, \s, \w: without them "\bno" reads as the word "no"
 _WORD = re.compile(r"\S+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # A negation governs its own clause: "No, I'd keep them, HyperLogLog is exact" still asserts the claim.
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|and|so|because|although|though|while)\b", re.IGNORECASE)
+# "and" does not end a negation's reach: "don't peek and stop as soon as it is significant" refutes both.
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|so|because|although|though|while)\b", re.IGNORECASE)
 
 
 def _window_before(sentence: str, start: int) -> str:
@@ -55,6 +56,9 @@ def _window_before(sentence: str, start: int) -> str:
 
 def stated(patterns: Iterable[str], sentence: str) -> tuple[int, int] | None:
     """The span of the first match of any pattern that `sentence` asserts rather than refutes."""
+    # Typographic apostrophes read as plain ones, so "don’t" meets a pattern written with "don't"; one
+    # character for one, so spans stay those of the sentence as written.
+    sentence = sentence.translate(_APOSTROPHES)
     for pattern in patterns:
         for match in linear_pattern(pattern).finditer(sentence):
             start, end = match.span()

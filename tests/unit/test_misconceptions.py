@@ -33,6 +33,9 @@ NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
         ("I learned that the hard way: we billed on HLL because it gave exact counts.", False),  # a past mistake
         ("At first we treated HyperLogLog as exact.", False),
         ("Looking back, HLL gives exact counts anyway.", True),  # reflection is not a mistake recounted
+        ("At first I thought HyperLogLog was exact.", False),  # a belief told in the past
+        ("HLL doesn\u2019t give exact counts.", False),  # a typographic apostrophe negates too
+        ("Don't sample and call HLL exact.", False),  # "and" does not end the negation's reach
     ],
 )
 def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
