@@ -20,16 +20,17 @@ from interviewer.analysis.patterns import linear_pattern
 # earlier clause of a long sentence does not.
 REFUTATION_WINDOW_WORDS = 8
 _REFUTED_BEFORE = linear_pattern(
-    r"(?:\b(?:not|no|never|nor|neither|without|myths?|misconceptions?|mistakes?|mistaken|mistakenly|wrong|wrongly|"
+    r"(?:\b(?:not|no|never|nor|neither|without|cannot|myths?|misconceptions?|mistakes?|mistaken|mistakenly|wrong|wrongly|"
     r"false|falsely|untrue|myth|fallacy|pitfall|trap|avoid|beware|naive|naively|unlike|contrary|instead|rather|"
     r"whether|tempting|temptation|misread|misreads|misreading|misuse|misuses|confuse|confuses|confusing|"
     r"claims?|claimed|tempted)\b|n't\b|\b(?:i|we)\s+(?:\w+\s+)?(?:thought|assumed|believed|felt|figured|suspected)\b|\b(?:people|some|many|others|folks|candidates|juniors|teams)\s+(?:\w+\s+)?"
     r"(?:think|thinks|say|says|assume|assumes|believe|believes|argue|argues|treat|treats|expect|expects)\b)"
 )
 # What follows the claim in its sentence can disown it: "..., which is a common misconception".
+# A condition after it makes a rule correct: "averaging sessions equals averaging users only when each user has one".
 _REFUTED_AFTER = linear_pattern(
     r"\b(?:myths?|misconceptions?|fallacy|fallacies|not true|untrue|(?:is|are|was|were) (?:just |simply )?"
-    r"(?:wrong|false|incorrect|a mistake|mistaken))\b"
+    r"(?:wrong|false|incorrect|a mistake|mistaken)|only (?:when|if)|unless)\b"
 )
 # A sentence that tells a past mistake as a story recounts the claim rather than making it: "I learned that
 # the hard way: we scaled on the whole table and then split".

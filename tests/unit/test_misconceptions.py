@@ -36,6 +36,8 @@ NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
         ("At first I thought HyperLogLog was exact.", False),  # a belief told in the past
         ("HLL doesn\u2019t give exact counts.", False),  # a typographic apostrophe negates too
         ("Don't sample and call HLL exact.", False),  # "and" does not end the negation's reach
+        ("You cannot call HLL exact.", False),
+        ("HLL is exact only when the set is small enough for its sparse form.", False),  # a condition after
     ],
 )
 def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
