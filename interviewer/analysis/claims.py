@@ -28,9 +28,15 @@ _REFUTED_BEFORE = linear_pattern(
 )
 # What follows the claim in its sentence can disown it: "..., which is a common misconception".
 # A condition after it makes a rule correct: "averaging sessions equals averaging users only when each user has one".
+# Naming the harm the claim does also disowns it.
 _REFUTED_AFTER = linear_pattern(
     r"\b(?:myths?|misconceptions?|fallacy|fallacies|not true|untrue|(?:is|are|was|were) (?:just |simply )?"
-    r"(?:wrong|false|incorrect|a mistake|mistaken)|only (?:when|if)|unless)\b"
+    r"(?:wrong|false|incorrect|a mistake|mistaken)|only (?:when|if)|unless)\b|"
+    # ... or name the harm it does: "stopping as soon as it looks significant inflates false positives".
+    r"\b(?:would|will|can|could|may|might)\s+(?:\w+\s+)?(?:confound|bias|inflate|overstate|mislead|leak|break|"
+    r"hide|mask|double-?count)\w*|\b(?:inflates|overstates|misleads|double-?counts|confounds)\b|"
+    r"\b(?:is|are)\s+(?:not\s+(?:enough|sufficient)|misleading)\b|\b(?:isn't|aren't)\s+(?:enough|sufficient)\b|"
+    r"\bis how you end up\b"
 )
 # A sentence that tells a past mistake as a story recounts the claim rather than making it: "I learned that
 # the hard way: we scaled on the whole table and then split".

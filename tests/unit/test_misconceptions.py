@@ -38,6 +38,9 @@ NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
         ("Don't sample and call HLL exact.", False),  # "and" does not end the negation's reach
         ("You cannot call HLL exact.", False),
         ("HLL is exact only when the set is small enough for its sparse form.", False),  # a condition after
+        ("Treating HLL as exact would overstate the bill.", False),  # the harm it does, named after it
+        ("Treating HLL as exact is how you end up overbilling.", False),
+        ("HLL counts are exact, so they are enough for billing.", True),  # "enough" asserted, not denied
     ],
 )
 def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
