@@ -61,11 +61,15 @@ def _window_before(sentence: str, start: int) -> str:
     return " ".join(_WORD.findall(clause)[-REFUTATION_WINDOW_WORDS:])
 
 
+def plain_apostrophes(text: str) -> str:
+    """Typographic apostrophes as plain ones, so "don’t" meets a pattern written with "don't". One character
+    for one, so spans stay those of the text as written."""
+    return text.translate(_APOSTROPHES)
+
+
 def stated(patterns: Iterable[str], sentence: str) -> tuple[int, int] | None:
     """The span of the first match of any pattern that `sentence` asserts rather than refutes."""
-    # Typographic apostrophes read as plain ones, so "don’t" meets a pattern written with "don't"; one
-    # character for one, so spans stay those of the sentence as written.
-    sentence = sentence.translate(_APOSTROPHES)
+    sentence = plain_apostrophes(sentence)
     for pattern in patterns:
         for match in linear_pattern(pattern).finditer(sentence):
             start, end = match.span()

@@ -114,7 +114,20 @@ def test_stating_a_known_error_holds_the_criterion_at_two_and_says_why():
     assert "misconception" in wrong.flags and "misconception" not in right.flags
 
 
-def test_a_claim_repeated_thousands_of_times_is_found_once_and_scored_quickly():
+def test_a_claim_with_a_typographic_apostrophe_is_found_in_a_scored_answer():
+    negative = misconception(
+        claim="Counts need no checking",
+        patterns=[r"\bdon't need to check\b"],
+        examples=["We don't need to check the counts."],
+        near_misses=["We need to check the counts."],
+    )
+    scale = make_criterion("scale", Signals(concepts=[["partition"]]), weight=1.0, misconceptions=[negative])
+    question = make_question("q-typo", criteria=[scale], probe_kinds=[])
+    score = score_answer(question, "We partition by day, and we don\u2019t need to check the counts after that.")
+    assert score.criteria[0].errors == ["Counts need no checking"]
+
+
+def test_a_claim_repeated_thousands_of_times_is_found_and_named_once():
     question = counting_question()
     score = score_answer(question, "HLL gives exact counts.\n" * 5000)
     assert score.criteria[0].errors == ["HyperLogLog counts are exact"]
