@@ -23,7 +23,9 @@ _REFUTED_BEFORE = linear_pattern(
     r"(?:\b(?:not|no|never|nor|neither|without|cannot|myths?|misconceptions?|mistakes?|mistaken|mistakenly|wrong|wrongly|"
     r"false|falsely|untrue|myth|fallacy|pitfall|trap|avoid|beware|naive|naively|unlike|contrary|instead|rather|"
     r"whether|tempting|temptation|misread|misreads|misreading|misuse|misuses|confuse|confuses|confusing|"
-    r"claims?|claimed|tempted)\b|n't\b|\b(?:i|we)\s+(?:\w+\s+)?(?:thought|assumed|believed|felt|figured|suspected)\b|\b(?:people|some|many|others|folks|candidates|juniors|teams)\s+(?:\w+\s+)?"
+    r"claims?|claimed|tempted)\b|n't\b|\b(?:i|we)\s+(?:\w+\s+)?(?:thought|assumed|believed|felt|figured|suspected)\b|"
+    r"\b(?:some|many|most|other) (?:people|teams|engineers|candidates|folks)\b|"
+    r"\b(?:people|some|many|others|folks|candidates|juniors|teams)\s+(?:\w+\s+)?"
     r"(?:think|thinks|say|says|assume|assumes|believe|believes|argue|argues|treat|treats|expect|expects)\b)"
 )
 # What follows the claim in its sentence can disown it: "..., which is a common misconception".
@@ -31,7 +33,8 @@ _REFUTED_BEFORE = linear_pattern(
 # Naming the harm the claim does also disowns it.
 _REFUTED_AFTER = linear_pattern(
     r"\b(?:myths?|misconceptions?|fallacy|fallacies|not true|untrue|(?:is|are|was|were) (?:just |simply )?"
-    r"(?:wrong|false|incorrect|a mistake|mistaken)|only (?:when|if)|unless)\b|"
+    r"(?:wrong|false|incorrect|a mistake|mistaken)|mistakes?|anti-?patterns?|pitfalls?|bad (?:idea|practice)|"
+    r"only (?:when|if)|unless)\b|"
     # ... or name the harm it does: "stopping as soon as it looks significant inflates false positives".
     r"\b(?:would|will|can|could|may|might)\s+(?:\w+\s+)?(?:confound|bias|inflate|overstate|mislead|leak|break|"
     r"hide|mask|double-?count)\w*|\b(?:inflates|overstates|misleads|double-?counts|confounds)\b|"

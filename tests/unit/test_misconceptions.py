@@ -41,6 +41,8 @@ NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
         ("Treating HLL as exact would overstate the bill.", False),  # the harm it does, named after it
         ("Treating HLL as exact is how you end up overbilling.", False),
         ("HLL counts are exact, so they are enough for billing.", True),  # "enough" asserted, not denied
+        ("Some teams bill on HLL as if it were exact.", False),  # attributed to others
+        ("Calling HLL exact is a classic mistake.", False),
     ],
 )
 def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
