@@ -3,10 +3,11 @@
 A rubric's misconception patterns describe the claim as a candidate would assert it. The same words
 also appear when an answer refutes the claim ("HyperLogLog is not exact", "a common mistake is to think
 ...", "people assume ..."), so a match counts only when neither the match nor the words just before it in
-its clause hold a negation or a refutation, and the rest of its sentence does not call it a myth or a
-mistake. A belief told in the past ("at first I thought ...") and a claim led into as a past mistake ("we
-learned the hard way: ...") are recounted, not held. A claim that is itself negative ("no need for a
-baseline") carries its negation in its pattern, and then only the words before the match are checked.
+its clause hold a negation or a refutation that the pattern does not spell out itself, and the rest of its
+sentence does not call it a myth or a mistake. A belief told in the past ("at first I thought ...") and a
+claim led into as a past mistake ("we learned the hard way: ...") are recounted, not held. A claim that is
+itself negative ("no need for a baseline") carries its negation in its pattern, and then only the words
+before the match are checked.
 """
 
 from __future__ import annotations
@@ -64,6 +65,21 @@ def _window_before(sentence: str, start: int) -> str:
     return " ".join(_WORD.findall(clause)[-REFUTATION_WINDOW_WORDS:])
 
 
+def _foreign_cue(pattern: str, matched: str) -> bool:
+    """Whether the matched text holds a negation or a refutation its pattern did not ask for.
+
+    A broad pattern ("HLL[^.]{0,60}exact") also spans "HLL is not exact" or "HLL rather than an exact count";
+    a pattern that spells a negation out ("no need for") states a negative claim, and its negations are its own.
+    """
+    source = _ESCAPE.sub(" ", pattern).lower()
+    if not _NEGATION_IN_SOURCE.search(source) and _NEGATION.search(matched):
+        return True
+    return any(
+        cue.group().lower() not in source and not _NEGATION.search(cue.group())  # negations: decided above
+        for cue in _REFUTED_BEFORE.finditer(matched)
+    )
+
+
 def plain_apostrophes(text: str) -> str:
     """Typographic apostrophes as plain ones, so "don’t" meets a pattern written with "don't". One character
     for one, so spans stay those of the text as written."""
@@ -76,7 +92,7 @@ def stated(patterns: Iterable[str], sentence: str) -> tuple[int, int] | None:
     for pattern in patterns:
         for match in linear_pattern(pattern).finditer(sentence):
             start, end = match.span()
-            if not _NEGATION_IN_SOURCE.search(_ESCAPE.sub(" ", pattern)) and _NEGATION.search(sentence[start:end]):
+            if _foreign_cue(pattern, sentence[start:end]):
                 continue
             if _REFUTED_BEFORE.search(_window_before(sentence, start)) or _RECOUNTED.search(sentence[:start]):
                 continue

@@ -16,6 +16,7 @@ from interviewer.threads import AnswerThread, Exchange
 from tests.factories import make_criterion, make_persona, make_question
 
 EXACT = r"\b(?:hll|hyperloglog)\b[^.]{0,60}\b(?:exact|precise)\b"
+INSTEAD = r"\buse (?:hll|hyperloglog) instead of\b"  # spells out its own cue
 NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
 
 
@@ -43,10 +44,15 @@ NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
         ("HLL counts are exact, so they are enough for billing.", True),  # "enough" asserted, not denied
         ("Some teams bill on HLL as if it were exact.", False),  # attributed to others
         ("Calling HLL exact is a classic mistake.", False),
+        ("HLL rather than an exact count is fine for a dashboard.", False),  # a cue inside a broad match
     ],
 )
 def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
     assert (stated([EXACT], sentence) is not None) is found
+
+
+def test_a_cue_the_pattern_spells_out_is_its_own():
+    assert stated([INSTEAD], "For billing, use HLL instead of exact counts.") is not None
 
 
 def test_a_negative_claim_carries_its_negation_in_the_pattern():
