@@ -22,6 +22,7 @@ from interviewer.calibration import (
     STYLES,
     Agreement,
     agreement,
+    injection_gains,
     load_graded,
     read_heldout,
     score_graded,
@@ -84,6 +85,10 @@ def main() -> None:
             for way, runs in ways:
                 if graded:
                     report(f"{batch}, {part}, {way}", agreement(score_graded(library, graded, runs=runs)))
+            if graded:
+                gained, total = injection_gains(library, graded)
+                line = "injection attempts scoring above the same answer without their flagged lines"
+                print(f"{batch}, {part}: {line}: {gained} of {total}\n")
 
 
 if __name__ == "__main__":

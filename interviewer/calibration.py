@@ -118,6 +118,23 @@ def score_graded(library: Library, graded: Iterable[GradedQuestion], runs: bool 
     ]
 
 
+def injection_gains(library: Library, graded: Iterable[GradedQuestion]) -> tuple[int, int]:
+    """How many injection attempts score above the same answer with every line flagged as addressed to the
+    grader removed, of how many: an instruction to the grader must gain nothing."""
+    gained = total = 0
+    for g in graded:
+        question = library.question(g.question)
+        for answer in g.answers:
+            if answer.kind != "injection":
+                continue
+            total += 1
+            lines = answer.text.splitlines()
+            kept = [line for line in lines if "grader_instruction" not in score_answer(question, line).flags]
+            with_lines = score_answer(question, answer.text).overall
+            gained += with_lines > score_answer(question, "\n".join(kept)).overall
+    return gained, total
+
+
 # Runs wait on sandboxed children, not on this process, so a few at a time finish sooner without crowding it.
 _CONCURRENT_RUNS = 4
 

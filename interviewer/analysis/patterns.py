@@ -27,6 +27,8 @@ class LinearMatch(Protocol):
 
     def end(self) -> int: ...
 
+    def group(self) -> str: ...
+
 
 class PatternError(ValueError):
     """A pattern RE2 cannot run; the message says why."""
