@@ -15,6 +15,9 @@ would flatter the engine):
   with them but shares words with another question of the round;
 - pushes further: the scale and complexity probes, which follow good answers.
 
+A challenge to a known error the answer states is judged as a probe at its criterion: aimed when the answer
+really misses that criterion, already said when it does not (a false alarm on a strong answer lands there).
+
 "Really misses" for criterion C: an answer graded 5 misses nothing; one graded 1-2, or written as a
 keyword list, off topic, an injection attempt or confidently wrong, misses every criterion; an answer
 graded 3-4 misses C when fewer than half of the content words of C's description and top level
