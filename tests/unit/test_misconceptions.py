@@ -206,3 +206,31 @@ def test_the_model_judge_is_told_the_known_errors():
 def test_a_transcript_probe_can_be_a_challenge():
     probe = Probe(kind="misconception", criterion_id="accuracy", probe_index=0, text="Sure?")
     assert Probe.model_validate_json(probe.model_dump_json()) == probe
+
+
+async def test_a_headless_interview_challenges_the_error_and_the_corrected_reply_lifts_it(store, brain):
+    from interviewer.render import transcript_markdown
+    from interviewer.session import InterviewSession
+    from tests.factories import code_library
+    from tests.unit.test_engine import play
+
+    library = code_library(counting_question())
+    session = InterviewSession.create(library, "code-round", None, brain, store)
+    async for _ in session.open():
+        pass
+    await play(session, WRONG)
+    challenge = session.transcript.turns[-1]
+    assert challenge.kind == "follow_up" and challenge.probe is not None
+    assert challenge.probe.kind == "misconception" and challenge.probe.criterion_id == "accuracy"
+    await play(
+        session,
+        "I was wrong: HyperLogLog estimates the distinct count from hashed ids, so it is off by about 1%, "
+        "because each register keeps only the longest run of leading zeros, in about 12 KB of memory.",
+    )
+    if not session.finished:
+        await play(session, "/end")
+    accuracy = session.transcript.report.results[0].score.criteria[0]
+    assert accuracy.level > 2
+    assert accuracy.errors == ["HyperLogLog counts are exact"]
+    markdown = transcript_markdown(session.transcript, library.questions)
+    assert "Stated earlier in the thread: HyperLogLog counts are exact." in markdown
