@@ -1,8 +1,9 @@
 """Agreement between the offline scorer and hand-graded answers.
 
-Three batches, graded blind to the signals by different graders: calibration/graded/ (the first),
-calibration/second/ (the second) and calibration/third/ (held-out questions only, written after the rubrics'
-known errors were). Each is printed as a tuning part and a held-out part (calibration/heldout.txt). The second
+Four batches, graded blind to the signals by different graders: calibration/graded/ (the first),
+calibration/second/ (the second), and calibration/third/ and calibration/fourth/ (held-out questions only,
+written while the rubrics' known errors were, by graders who never saw them). Each is printed as a tuning
+part and a held-out part (calibration/heldout.txt). The second
 batch's tuning part is a development set: general rule changes are checked on it, and since no signal was
 fitted to its wording it shows how the rule generalises. No batch's held-out part is used for tuning.
 Each part is scored twice: from the text alone, and as an interview scores it, where a SQL or Python
@@ -74,7 +75,13 @@ def main() -> None:
     ways = [("text only", False)]
     if "--text-only" not in sys.argv:
         ways.append(("as the interview scores (runs included)", True))
-    for batch, folder in (("First batch", "graded"), ("Second batch", "second"), ("Third batch", "third")):
+    batches = (
+        ("First batch", "graded"),
+        ("Second batch", "second"),
+        ("Third batch", "third"),
+        ("Fourth batch", "fourth"),
+    )
+    for batch, folder in batches:
         if not (CALIBRATION_DIR / folder).is_dir():
             continue
         tuning, heldout = split(load_graded(CALIBRATION_DIR / folder), heldout_ids)

@@ -40,11 +40,12 @@ def test_every_question_has_at_least_six_graded_answers_in_varied_styles(builtin
         assert len({a.kind for a in graded.answers}) >= 6, graded.question
 
 
-def test_the_third_batch_answers_only_held_out_questions_in_every_style():
-    # It exists to measure the held-out questions once more with answers no one has tuned on.
-    third = load_graded(CALIBRATION_DIR / "third")
-    assert {g.question for g in third} == HELDOUT
-    assert all(sorted(a.kind for a in g.answers) == sorted(STYLES) for g in third)
+@pytest.mark.parametrize("folder", ["third", "fourth"])
+def test_the_later_batches_answer_only_held_out_questions_in_every_style(folder: str):
+    # They exist to measure the held-out questions again with answers no one has tuned on.
+    batch = load_graded(CALIBRATION_DIR / folder)
+    assert {g.question for g in batch} == HELDOUT
+    assert all(sorted(a.kind for a in g.answers) == sorted(STYLES) for g in batch)
 
 
 def test_at_least_a_third_of_the_questions_are_held_out(builtin_library):
