@@ -35,10 +35,12 @@ _REFUTED_BEFORE = linear_pattern(
 _REFUTED_AFTER = linear_pattern(
     r"\b(?:myths?|misconceptions?|fallacy|fallacies|not true|untrue|(?:is|are|was|were) (?:just |simply )?"
     r"(?:wrong|false|incorrect|a mistake|mistaken)|mistakes?|anti-?patterns?|pitfalls?|bad (?:idea|practice)|"
-    r"only (?:when|if)|unless)\b|"
+    r"only (?:when|if|with|after|once)|unless)\b|"
     # ... or name the harm it does: "stopping as soon as it looks significant inflates false positives".
-    r"\b(?:would|will|can|could|may|might)\s+(?:\w+\s+)?(?:confound|bias|inflate|overstate|mislead|leak|break|"
-    r"hide|mask|double-?count)\w*|\b(?:inflates|overstates|misleads|double-?counts|confounds)\b|"
+    r"\b(?:would|will|can|could|may|might)\s+(?:\w+\s+)?(?:confound|bias|inflate|overstate|understate|mislead|"
+    r"leak|break|hide|mask|double-?count|undercount|mix|hurt|blow|multiply|fan)\w*|"
+    r"\b(?:inflates|overstates|understates|misleads|double-?counts|undercounts|confounds|leaks|multiplies|fans out|"
+    r"is impossible|is unrealistic|is too late)\b|"
     r"\b(?:is|are)\s+(?:not\s+(?:enough|sufficient)|misleading)\b|\b(?:isn't|aren't)\s+(?:enough|sufficient)\b|"
     r"\bis how you end up\b"
 )
@@ -48,9 +50,15 @@ _RECOUNTED = linear_pattern(
     r"\b(?:the hard way|made the mistake|our mistake|my mistake|mistake we made|mistake i made|used to|at first|"
     r"initially|originally|back then)\b"
 )
-_NEGATION = linear_pattern(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't\b")
-_NEGATION_IN_SOURCE = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n't|n.t\b")
-_ESCAPE = re.compile(r"\\[A-Za-z]")  # \b, \s, \w: without them "\bno" reads as the word "no"
+_NEGATION = linear_pattern(r"\b(?:not|no|never|nor|neither|without|cannot|nothing|none|nobody)\b|n't\b")
+# A negation in a match is the pattern's own when the pattern spells that word out. A contraction may be
+# written with a class, an escape or a dot for the apostrophe ("don['’]t", "don\x27t", "don.t"), and there must
+# be one: "distinct" and "against" are not contractions.
+_CONTRACTION_IN_SOURCE = re.compile(r"n\S{0,12}?(?:'|\u2019|\\x27|\\u2019)\S{0,8}?t\b|n\.\??t\b")
+# What a pattern spells out, read as words: "\b" and "\w" go, and a run of "\s+" is a space, so a pattern
+# written "other\s+teams" spells out the cue "other teams".
+_SPACE_IN_SOURCE = re.compile(r"(?:\\s|\[ \])(?:[+*?]|\{\d*,?\d*\})?\??")
+_ESCAPE = re.compile(r"\\[A-Za-z]")
 _WORD = re.compile(r"\S+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # A negation governs its own clause: "No, I'd keep them, HyperLogLog is exact" still asserts the claim.
@@ -71,9 +79,13 @@ def _foreign_cue(pattern: str, matched: str) -> bool:
     A broad pattern ("HLL[^.]{0,60}exact") also spans "HLL is not exact" or "HLL rather than an exact count";
     a pattern that spells a negation out ("no need for") states a negative claim, and its negations are its own.
     """
-    source = _ESCAPE.sub(" ", pattern).lower()
-    if not _NEGATION_IN_SOURCE.search(source) and _NEGATION.search(matched):
-        return True
+    source = " ".join(_ESCAPE.sub(" ", _SPACE_IN_SOURCE.sub(" ", pattern)).lower().split())
+    contraction_in_source = _CONTRACTION_IN_SOURCE.search(pattern.lower()) is not None
+    for negation in _NEGATION.finditer(matched):
+        word = negation.group().lower()
+        own = contraction_in_source if word == "n't" else re.search(rf"\b{word}\b", source) is not None
+        if not own:
+            return True
     return any(
         cue.group().lower() not in source and not _NEGATION.search(cue.group())  # negations: decided above
         for cue in _REFUTED_BEFORE.finditer(matched)

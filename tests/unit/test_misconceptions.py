@@ -45,6 +45,9 @@ NO_BASELINE = r"\bno need (?:to|for)\b[^.]{0,30}\bbaseline"
         ("Some teams bill on HLL as if it were exact.", False),  # attributed to others
         ("Calling HLL exact is a classic mistake.", False),
         ("HLL rather than an exact count is fine for a dashboard.", False),  # a cue inside a broad match
+        ("HLL is exact only with a tiny set.", False),
+        ("Calling HLL exact undercounts the error bars.", False),
+        ("HLL tells you nothing exact about one user.", False),  # "nothing" negates like "not"
     ],
 )
 def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
@@ -53,6 +56,20 @@ def test_a_claim_counts_when_stated_and_not_when_refuted(sentence, found):
 
 def test_a_cue_the_pattern_spells_out_is_its_own():
     assert stated([INSTEAD], "For billing, use HLL instead of exact counts.") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sentence", "found"),
+    [
+        # "distinct" ends in n-t but is no contraction, so "not" inside the match stays foreign.
+        (r"\bcount distinct\b[^.]{0,30}\bcheap\b", "COUNT DISTINCT is not cheap at this size.", False),
+        (r"\bdon['’]t need\b[^.]{0,20}\bbaseline\b", "We don\u2019t need a baseline.", True),
+        (r"\bdidn\x27t need\b[^.]{0,20}\bbaseline\b", "We didn't need a baseline.", True),
+        (r"\bother\s+teams\s+own\b[^.]{0,20}\bquality\b", "Other teams own the quality of it.", True),
+    ],
+)
+def test_a_pattern_spells_out_its_own_negations_and_cues(pattern, sentence, found):
+    assert (stated([pattern], sentence) is not None) is found
 
 
 def test_a_negative_claim_carries_its_negation_in_the_pattern():
