@@ -80,6 +80,8 @@ _CLAUSE_WORD = re.compile(
 )
 # A short fragment that makes no clause is a name however it is written: "COUNT(DISTINCT user_id)", "time zone".
 TERM_FRAGMENT_WORDS = 5
+# A list with a clause in one item is still a list of names only when it is long enough to be plainly one.
+MIN_LIST_ITEMS = 6
 
 
 @dataclass
@@ -266,17 +268,21 @@ def _names_only(segment: Segment, term_list: bool) -> bool:
     Beyond a term list, this counts compressed notes that chain names without a single clause: a short
     fragment ("COUNT(DISTINCT user_id)", "full weeks"), a heading followed by names ("Power analysis:
     baseline rate, MDE, alpha 0.05"), names joined by arrows. A number beside a name ("alpha 0.05") is still
-    a name here. Any clause word keeps a segment out, so "free -m: read available, not free" is not a list.
+    a name here. A clause keeps a segment out ("free -m: read available, not free" is not a list) unless it
+    sits in one item of a long list of names.
     """
     if term_list:
-        return True
-    if _CLAUSE_WORD.search(segment.text):
-        return False
-    if segment.words <= TERM_FRAGMENT_WORDS:
         return True
     label = _LABEL.match(segment.text)
     body = segment.text[label.end() :] if label else segment.text
     items = [item for item in _NAME_SEPARATOR.split(body) if item.strip()]
+    if _CLAUSE_WORD.search(segment.text):
+        # A formula among many names ("..., base case dp[0] = 0, bottom-up, ...") does not make the list a
+        # statement: it stays names when nearly every item is a short name with no clause of its own.
+        plain = sum(1 for item in items if len(item.split()) <= TERM_ITEM_WORDS and not _CLAUSE_WORD.search(item))
+        return len(items) >= MIN_LIST_ITEMS and plain >= 0.75 * len(items)
+    if segment.words <= TERM_FRAGMENT_WORDS:
+        return True
     short = sum(1 for item in items if len(item.split()) <= TERM_ITEM_WORDS)
     return len(items) >= 3 and short >= 0.75 * len(items)
 

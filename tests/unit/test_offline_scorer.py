@@ -257,6 +257,19 @@ def test_compressed_notes_that_only_name_things_are_a_keyword_list(question):
     assert all(c.level <= 2 for c in score.criteria)
 
 
+# One item with a formula in a long list of names leaves it a list of names.
+LIST_WITH_A_FORMULA = (
+    "Business goal, decision, DAU, retention D7 = returning share, alpha 0.05, D30 churn, guardrail, clickbait, "
+    "report rate, rather than MAU."
+)
+
+
+def test_a_long_list_of_names_with_one_formula_is_a_keyword_list(question):
+    score = score_answer(question, LIST_WITH_A_FORMULA)
+    assert "keyword_list" in score.flags
+    assert all(c.level <= 2 for c in score.criteria)
+
+
 def test_terse_notes_that_explain_are_not_a_keyword_list(question):
     score = score_answer(question, TERSE_NOTES)
     assert "keyword_list" not in score.flags
