@@ -9,7 +9,7 @@ from __future__ import annotations
 from interviewer.inert import markdown_block, markdown_inline
 from interviewer.models import AnswerScore, Question, Transcript
 from interviewer.models.fallbacks import summarise_fallbacks
-from interviewer.report import missed
+from interviewer.report import errors_to_name, missed
 
 
 def level_bar(level: int) -> str:
@@ -42,6 +42,8 @@ def _score_lines(score: AnswerScore, question: Question | None) -> list[str]:
             f"level {criterion.level}/5 (weight {criterion.weight:g}): {markdown_inline(title)}"
         )
         lines.append(f"  - {markdown_inline(criterion.rationale)}")
+        for claim in errors_to_name(criterion):
+            lines.append(f"  - known error stated: {markdown_inline(claim)}")
         for quote in criterion.evidence:
             lines.append(f'  - evidence: "{markdown_inline(quote)}"')
         top = missed(rubric, criterion.level) if rubric else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from interviewer.engine import derive_state
-from interviewer.models import Criterion, Question, QuestionResult, Report, Transcript
+from interviewer.models import Criterion, CriterionScore, Question, QuestionResult, Report, Transcript
 
 PRACTISE_BELOW = 3.5
 PRACTISE_MAX = 3
@@ -84,3 +84,9 @@ def missed(criterion: Criterion, level: int) -> str | None:
     """What a top answer would have had, for a criterion scored below MISSED_BELOW."""
     top = criterion.levels.get(5)
     return top if level < MISSED_BELOW and top else None
+
+
+def errors_to_name(criterion: CriterionScore) -> list[str]:
+    """Known errors the answer stated that the rationale does not already name: a model's rationale is its own
+    words, and the error must still be on the report."""
+    return [claim for claim in criterion.errors if claim not in criterion.rationale]

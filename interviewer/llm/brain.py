@@ -28,7 +28,7 @@ from interviewer.llm.judge import Judge, JudgeFailed
 from interviewer.llm.prompts import focus_for, interviewer_messages, may_praise
 from interviewer.llm.validity import ValidityGate
 from interviewer.models import AnswerScore, Backend, Persona, Question, TokenUsage
-from interviewer.offline.brain import OfflineBrain
+from interviewer.offline.brain import OfflineBrain, score_thread
 from interviewer.offline.phrasing import render
 from interviewer.offline.scorer import score_answer
 from interviewer.plans import Plan
@@ -69,6 +69,22 @@ class CircuitBreaker:
             f"the model server failed {self.failures} times in a row ({self.last_error}); continuing offline, "
             f"trying the server again after {self.pause_seconds:g}s"
         )
+
+
+def _with_known_errors(judged: AnswerScore, question: Question, thread: AnswerThread) -> AnswerScore:
+    """The judge's levels, with the known errors the thread states found as the offline scorer finds them.
+
+    A stated error is a fact about the words, not a judgement, so it is the same whoever grades: the report
+    names it and the interviewer challenges it. The level stays the judge's, who was told the known errors.
+    """
+    if not any(c.misconceptions for c in question.criteria):
+        return judged
+    found = {c.criterion_id: c.errors for c in score_thread(question, thread).criteria if c.errors}
+    if not found:
+        return judged
+    criteria = [c.model_copy(update={"errors": found.get(c.criterion_id, [])}) for c in judged.criteria]
+    flags = judged.flags if "misconception" in judged.flags else [*judged.flags, "misconception"]
+    return judged.model_copy(update={"criteria": criteria, "flags": flags})
 
 
 class LLMBrain:
@@ -114,7 +130,7 @@ class LLMBrain:
         if problem is not None:
             flagged = await self._fallback(question, thread, f"judge reply rejected: {problem}")
             return self._remember(question, flagged.model_copy(update={"flags": [*flagged.flags, "judge_invalid"]}))
-        return self._remember(question, self._redacted(judged))
+        return self._remember(question, self._redacted(_with_known_errors(judged, question, thread)))
 
     async def _fallback(self, question: Question, thread: AnswerThread, reason: str) -> AnswerScore:
         score = await self._offline.score(question, thread)

@@ -328,3 +328,34 @@ def test_the_gate_scores_by_rule_only_when_two_answers_share_levels():
     for name, levels in (("a", (3, 4, 3)), ("b", (2, 2, 3)), ("c", (3, 4, 3))):
         gate.check(judged("q1", levels), lambda name=name: calls.append(name) or 3.0)
     assert sorted(calls) == ["a", "c"]
+
+
+async def test_a_known_error_the_answer_states_is_named_on_the_judged_score_and_challenged(fake_server, tmp_path):
+    # The judge keeps its levels; the stated error is a fact about the words, so the interviewer still
+    # challenges it when a model grades.
+    from interviewer.engine import QuestionState, choose_follow_up
+    from interviewer.models import Misconception
+    from tests.factories import make_persona
+
+    base = make_question()
+    wrong = Misconception(
+        claim="MAU is the daily metric",
+        correction="MAU counts users over a month; DAU is the daily count.",
+        patterns=[r"\bmau\b[^.]{0,20}\bdaily\b"],
+        examples=["MAU is our daily number."],
+        probe="You called MAU a daily metric. What does it count?",
+    )
+    justification = base.criteria[1].model_copy(update={"misconceptions": [wrong]})
+    question = base.model_copy(update={"criteria": [base.criteria[0], justification, base.criteria[2]]})
+    answer = "MAU is our daily number because it moves every day.\nRetention shows whether value lasts."
+    fake_server.enqueue(Reply(judge_json(question, answer, level=4)))
+    score = await brain_for(fake_server, tmp_path).score(question, AnswerThread.single(question.prompt, answer))
+    assert score.source == "llm"
+    assert [c.level for c in score.criteria] == [4, 4, 4]
+    assert score.criteria[1].errors == ["MAU is the daily metric"] and "misconception" in score.flags
+    plan = choose_follow_up(QuestionState(question_id=question.id, asked=True), question, make_persona(), score)
+    assert plan is not None and plan.probe_text == wrong.probe
+    # The judge's rationale does not name it, so the report does.
+    from interviewer.render import _score_lines as score_lines
+
+    assert "  - known error stated: MAU is the daily metric" in score_lines(score, question)

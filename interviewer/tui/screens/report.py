@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from interviewer.models import AnswerScore, Question
 from interviewer.render import level_bar
-from interviewer.report import missed
+from interviewer.report import errors_to_name, missed
 from interviewer.session import SessionStatus
 from interviewer.tui.context import TuiContext
 from interviewer.tui.safe_text import literal, neutralise
@@ -86,6 +86,9 @@ def report_renderables(status: SessionStatus, questions: dict[str, Question]) ->
                 line.append_text(literal(described.description))
             line.append("\n    ")
             line.append_text(literal(criterion.rationale, style="dim"))
+            for claim in errors_to_name(criterion):
+                line.append("\n    Known error stated: ", style="bold yellow")
+                line.append_text(literal(claim))
             top = missed(described, criterion.level) if described else None
             if top:
                 line.append("\n    Missed: ", style="bold red")
