@@ -8,7 +8,7 @@ answer is hostile input. RE2 never backtracks; it refuses the few constructs tha
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import lru_cache
 from typing import Protocol
 
 import re2  # type: ignore[import-untyped]
@@ -41,9 +41,23 @@ def _options() -> re2.Options:
     return options
 
 
-@cache
+# A compiled program holds some 14 KB and grows a match cache as it is used, and the bank has some 1,600
+# patterns: the ones in use stay, up to a bound that scoring the whole bank in turn does not cycle through.
+_CACHED_PATTERNS = 2048
+
+
+@lru_cache(maxsize=_CACHED_PATTERNS)
 def linear_pattern(pattern: str) -> LinearPattern:
     """Case-insensitive, like the rubric's other signals."""
+    return _compile(pattern)
+
+
+def check_pattern(pattern: str) -> None:
+    """Raise PatternError unless RE2 can run the pattern; the program is dropped, not kept."""
+    _compile(pattern)
+
+
+def _compile(pattern: str) -> LinearPattern:
     try:
         compiled: LinearPattern = re2.compile(pattern, _options())
     except re2.error as exc:

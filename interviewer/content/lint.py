@@ -206,6 +206,25 @@ def lint(library: Library) -> list[Problem]:
                     )
                 )
             for k, misconception in enumerate(criterion.misconceptions):
+                at_claim = (*at, "misconceptions", k)
+                for j, example in enumerate(misconception.examples):
+                    if stated(misconception.patterns, example) is None:
+                        problems.append(
+                            _problem(
+                                library, "question", qid, (*at_claim, "examples", j), f"no pattern finds {example!r}"
+                            )
+                        )
+                for j, sentence in enumerate(misconception.near_misses):
+                    if stated(misconception.patterns, sentence) is not None:
+                        problems.append(
+                            _problem(
+                                library,
+                                "question",
+                                qid,
+                                (*at_claim, "near_misses", j),
+                                f"a pattern finds this near miss: {sentence!r}",
+                            )
+                        )
                 said = _stated_in(misconception.patterns, question.reference_answer)
                 if said is not None:
                     problems.append(

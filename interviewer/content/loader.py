@@ -18,6 +18,7 @@ from interviewer import paths
 from interviewer.content.problems import ContentError, Problem, format_loc
 from interviewer.content.yaml_source import YamlSyntaxError, read_yaml
 from interviewer.models import Persona, Question, Round
+from interviewer.models.content import TRUSTED_PATTERNS
 
 ROUND_FILE = "round.yaml"
 Model = TypeVar("Model", bound=BaseModel)
@@ -33,6 +34,8 @@ class Layer:
     rounds: dict[str, Round] = field(default_factory=dict)
     sources: dict[tuple[str, str], Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The package's own content: `check` and the test suite compile its patterns, so loading does not.
+    patterns_verified: bool = False
 
 
 class UnknownIdError(KeyError):
@@ -78,6 +81,7 @@ def _unknown(kind: str, wanted: str, known: Iterable[str]) -> str:
 
 
 def _validate(model: type[Model], path: Path, layer: Layer) -> Model | None:
+    context = {TRUSTED_PATTERNS: True} if layer.patterns_verified else None
     try:
         doc = read_yaml(path)
     except YamlSyntaxError as exc:
@@ -87,7 +91,7 @@ def _validate(model: type[Model], path: Path, layer: Layer) -> Model | None:
         layer.problems.append(Problem(path, "expected a mapping of fields at the top level", line=1))
         return None
     try:
-        return model.model_validate(doc.data)
+        return model.model_validate(doc.data, context=context)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
@@ -117,9 +121,12 @@ def _record(layer: Layer, kind: str, item_id: str, path: Path, store: dict[str, 
     store[item_id] = item
 
 
-def load_layer(root: Path) -> Layer:
-    """Validate every file in one content folder; problems are collected, not raised."""
-    layer = Layer(root=root)
+def load_layer(root: Path, patterns_verified: bool = False) -> Layer:
+    """Validate every file in one content folder; problems are collected, not raised.
+
+    `patterns_verified` is for the package's own content only, whose patterns `check` has compiled.
+    """
+    layer = Layer(root=root, patterns_verified=patterns_verified)
     if root.is_file():
         _load_file(layer, root)
         return layer
@@ -177,11 +184,12 @@ def load_library(extra: Iterable[Path] = (), include_user: bool = True) -> Libra
     """Load and merge all layers; any invalid file stops loading with every problem listed."""
     layers = []
     problems: list[Problem] = []
+    builtin = paths.builtin_content_dir()
     for root in content_roots(extra, include_user):
         if not root.exists():
             problems.append(Problem(root, "content folder does not exist"))
             continue
-        layer = load_layer(root)
+        layer = load_layer(root, patterns_verified=root == builtin)
         layers.append(layer)
         problems.extend(layer.problems)
     if problems:

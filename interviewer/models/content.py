@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Id = str
 AnswerKind = Literal["text", "sql", "python"]
@@ -14,13 +14,20 @@ HintPolicy = Literal["never", "on_request"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 
-def _compiled(patterns: list[str]) -> list[str]:
+# Validation context key: content shipped with the package, which `check` and the test suite verify in full,
+# skips compiling its ~1,600 patterns on every start (a third of a second). Anything else is compiled here.
+TRUSTED_PATTERNS = "patterns_verified"
+
+
+def _compiled(patterns: list[str], info: ValidationInfo) -> list[str]:
     """Rubric patterns run on hostile text, so each must compile for the linear-time engine."""
-    from interviewer.analysis.patterns import PatternError, linear_pattern
+    if info.context and info.context.get(TRUSTED_PATTERNS):
+        return patterns
+    from interviewer.analysis.patterns import PatternError, check_pattern
 
     for pattern in patterns:
         try:
-            linear_pattern(pattern)
+            check_pattern(pattern)
         except PatternError as exc:
             raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
     return patterns
@@ -144,8 +151,8 @@ class Signals(ContentModel):
 
     @field_validator("patterns")
     @classmethod
-    def _patterns_compile(cls, value: list[str]) -> list[str]:
-        return _compiled(value)
+    def _patterns_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _compiled(value, info)
 
     @property
     def idea_count(self) -> int:
@@ -171,30 +178,19 @@ class Misconception(ContentModel):
         "claim that is itself negative ('no need for a baseline') carries its negation in the pattern.",
     )
     examples: list[str] = Field(
-        min_length=1, description="Sentences that state the claim; each must be found by the patterns."
+        min_length=1, description="Sentences that state the claim; `check` fails unless the patterns find each."
     )
     near_misses: list[str] = Field(
         default_factory=list,
-        description="Correct sentences on the same point, or sentences that refute the claim; none may be found.",
+        description="Correct sentences on the same point, or sentences that refute the claim; `check` fails if "
+        "the patterns find any.",
     )
     probe: str | None = Field(default=None, description="A follow-up that challenges the claim.")
 
     @field_validator("patterns")
     @classmethod
-    def _patterns_compile(cls, value: list[str]) -> list[str]:
-        return _compiled(value)
-
-    @model_validator(mode="after")
-    def _examples_hold(self) -> Misconception:
-        from interviewer.analysis.claims import stated
-
-        for example in self.examples:
-            if stated(self.patterns, example) is None:
-                raise ValueError(f"no pattern finds the example {example!r}")
-        for sentence in self.near_misses:
-            if stated(self.patterns, sentence) is not None:
-                raise ValueError(f"a pattern finds the near miss {sentence!r}")
-        return self
+    def _patterns_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _compiled(value, info)
 
 
 class Criterion(ContentModel):

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from interviewer.analysis.claims import plain_apostrophes, stated
-from interviewer.analysis.patterns import LinearPattern, linear_pattern
+from interviewer.analysis.patterns import LinearPattern, PatternError, linear_pattern
 from interviewer.analysis.reasoning import (
     CONCRETE,
     CONTRAST_PHRASES,
@@ -138,13 +138,24 @@ def _index(question: Question) -> RubricIndex:
                 stems = phrase_stems(phrase)
                 if stems:
                     by_first_stem.setdefault(stems[0], []).append((c, k, stems))
-    claim_patterns = [p for c in question.criteria for m in c.misconceptions for p in m.patterns]
-    any_claim = linear_pattern("|".join(f"(?:{p})" for p in claim_patterns)) if claim_patterns else None
-    index = RubricIndex(ideas, by_first_stem, any_claim)
+    index = RubricIndex(ideas, by_first_stem, _any_claim(question))
     if len(_INDEXES) >= _INDEX_CACHE_SIZE:
         _INDEXES.clear()
     _INDEXES[id(question)] = (question, index)
     return index
+
+
+def _any_claim(question: Question) -> LinearPattern | None:
+    """One search for every misconception pattern of the question; None when there are none, or when together
+    they exceed RE2's memory budget (each alone was checked at load), and then each sentence is searched claim
+    by claim."""
+    patterns = [p for c in question.criteria for m in c.misconceptions for p in m.patterns]
+    if not patterns:
+        return None
+    try:
+        return linear_pattern("|".join(f"(?:{p})" for p in patterns))
+    except PatternError:
+        return None
 
 
 def _reasoning_shape(phrases: list[str]) -> re.Pattern[str] | None:
@@ -511,12 +522,12 @@ def score_answer(question: Question, answer: str, claims_from: int = 0) -> Answe
     stated_any = False
     claims_seen: dict[tuple[int, str], bool] = {}
     claim_segments = [k for k in kept if k.start >= claims_from]
-    if index.any_claim is not None:
+    if not any(c.misconceptions for c in question.criteria):
+        claim_segments = []
+    elif index.any_claim is not None:
         texts = {k.text for k in claim_segments}
         may_state = {t for t in texts if index.any_claim.search(plain_apostrophes(t)) is not None}
         claim_segments = [k for k in claim_segments if k.text in may_state]
-    else:
-        claim_segments = []
     for c, criterion in enumerate(question.criteria):
         ideas = index.ideas[c]
         findings = CriterionFindings()

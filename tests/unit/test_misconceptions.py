@@ -93,15 +93,50 @@ def misconception(**overrides):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"examples": ["We used a sketch."]}, "no pattern finds the example"),
-        ({"near_misses": ["HyperLogLog is precise to the row."]}, "a pattern finds the near miss"),
         ({"patterns": [r"(?<=hll) exact"]}, "not a valid regular expression"),
         ({"patterns": []}, "at least 1 item"),
     ],
 )
-def test_a_misconception_proves_its_own_examples(overrides, message):
+def test_a_misconception_pattern_must_run_in_linear_time(overrides, message):
     with pytest.raises(ValidationError, match=message):
         misconception(**overrides)
+
+
+def test_the_packages_own_patterns_are_compiled_by_check_not_on_every_load(monkeypatch, tmp_path):
+    from interviewer.analysis import patterns
+    from interviewer.content import load_library
+
+    compiled: list[str] = []
+    real = patterns.check_pattern
+    monkeypatch.setattr(patterns, "check_pattern", lambda p: compiled.append(p) or real(p))
+    load_library(include_user=False)
+    assert compiled == []  # shipped content, verified by `check` in the test suite and CI
+    user = tmp_path / "content" / "rubrics" / "mine" / "q-count.yaml"
+    user.parent.mkdir(parents=True)
+    data = counting_question().model_dump(mode="json", exclude_defaults=True)
+    data["criteria"][0]["misconceptions"][0]["patterns"] = [r"(?<=hll) exact"]
+    user.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["check", str(user)]) == 2  # anyone else's content is compiled when it loads
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"examples": ["We used a sketch."]}, "examples[0]: no pattern finds 'We used a sketch.'"),
+        ({"near_misses": ["HyperLogLog is precise to the row."]}, "near_misses[0]: a pattern finds this near miss"),
+    ],
+)
+def test_check_proves_each_misconceptions_examples_and_near_misses(tmp_path, capsys, overrides, message):
+    criterion = make_criterion("accuracy", Signals(concepts=[["hll"]]), weight=1.0, misconceptions=[misconception()])
+    question = make_question("q-proof", criteria=[criterion], probe_kinds=[])
+    data = question.model_dump(mode="json", exclude_defaults=True)
+    data["criteria"][0]["misconceptions"][0].update(overrides)
+    path = tmp_path / "content" / "rubrics" / "mine" / "q-proof.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["check", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert f"{path}:" in out and message in out and "Traceback" not in out
 
 
 def counting_question(**overrides):
@@ -251,3 +286,21 @@ async def test_a_headless_interview_challenges_the_error_and_the_corrected_reply
     assert accuracy.errors == ["HyperLogLog counts are exact"]
     markdown = transcript_markdown(session.transcript, library.questions)
     assert "Stated earlier in the thread: HyperLogLog counts are exact." in markdown
+
+
+def test_claims_too_many_to_search_at_once_are_searched_one_by_one(monkeypatch):
+    # A user's rubric may hold more patterns than RE2 will combine in one program; each alone was checked.
+    from interviewer.analysis.patterns import PatternError
+    from interviewer.offline import scorer
+
+    real = scorer.linear_pattern
+
+    def refusing_combined(pattern: str):
+        if pattern.startswith("(?:"):
+            raise PatternError("pattern too large - compile failed")
+        return real(pattern)
+
+    monkeypatch.setattr(scorer, "linear_pattern", refusing_combined)
+    question = counting_question(id="q-count-large")
+    assert scorer._index(question).any_claim is None
+    assert score_answer(question, WRONG).criteria[0].errors == ["HyperLogLog counts are exact"]
