@@ -368,12 +368,13 @@ def _rationale(criterion: Criterion, findings: CriterionFindings, level: int, ca
     missing = [_readable(label) for label in findings.missing]
     needed = criterion.signals.ideas_needed
     parts = [f"Level {level}: {criterion.levels.get(level, '').rstrip('.')}." if criterion.levels else ""]
+    # A wrong claim comes straight after the level: it is why the level is what it is.
+    for misconception, _ in findings.errors:
+        parts.append(f"States a known error: {misconception.claim.rstrip('.')}. {misconception.correction}")
     if shown:
         parts.append(f"Shows {len(shown)} idea(s), {needed} expected: {', '.join(shown)}.")
     else:
         parts.append(f"Shows none of the {needed} expected ideas.")
-    for misconception, _ in findings.errors:
-        parts.append(f"States a known error: {misconception.claim.rstrip('.')}. {misconception.correction}")
     if capped:
         parts.append("The answer is a list of terms, which shows no understanding beyond the names.")
     else:
