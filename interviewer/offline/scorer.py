@@ -44,7 +44,8 @@ NON_ANSWER_MAX_WORDS = 15
 TERM_LIST_SHARE = 0.7
 TERM_ITEM_WORDS = 3
 KEYWORD_LIST_CAP = 2
-# A criterion on which the answer states a known wrong claim: level 2 says "mixes things up" in every rubric.
+# A criterion on which the answer states a known wrong claim: level 2, where the rule puts ideas named without
+# understanding shown, whatever else the answer says about it.
 MISCONCEPTION_CAP = 2
 # Answers are scored on their first 100,000 characters, some 15,000 words and far beyond any spoken
 # answer: the bound keeps scoring a pasted megabyte well under a second, and the score says it was cut.
