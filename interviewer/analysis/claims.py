@@ -22,7 +22,7 @@ from interviewer.analysis.patterns import linear_pattern
 REFUTATION_WINDOW_WORDS = 8
 _REFUTED_BEFORE = linear_pattern(
     r"(?:\b(?:not|no|never|nor|neither|without|cannot|myths?|misconceptions?|mistakes?|mistaken|mistakenly|wrong|wrongly|"
-    r"false|falsely|untrue|myth|fallacy|pitfall|trap|avoid|beware|naive|naively|unlike|contrary|instead|rather|"
+    r"false|falsely|untrue|fallacy|pitfall|trap|avoid|beware|naive|naively|unlike|contrary|instead|rather|"
     r"whether|tempting|temptation|misread|misreads|misreading|misuse|misuses|confuse|confuses|confusing|"
     r"claims?|claimed|tempted)\b|n't\b|\b(?:i|we)\s+(?:\w+\s+)?(?:thought|assumed|believed|felt|figured|suspected)\b|"
     r"\b(?:some|many|most|other) (?:people|teams|engineers|candidates|folks)\b|"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
+from functools import cache
 
 import openai
 from openai import AsyncOpenAI
@@ -28,7 +29,7 @@ from interviewer.llm.judge import Judge, JudgeFailed
 from interviewer.llm.prompts import focus_for, interviewer_messages, may_praise
 from interviewer.llm.validity import ValidityGate
 from interviewer.models import AnswerScore, Backend, Persona, Question, TokenUsage
-from interviewer.offline.brain import OfflineBrain, score_thread
+from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.phrasing import render
 from interviewer.offline.scorer import score_answer
 from interviewer.plans import Plan
@@ -71,7 +72,7 @@ class CircuitBreaker:
         )
 
 
-def _with_known_errors(judged: AnswerScore, question: Question, thread: AnswerThread) -> AnswerScore:
+def _with_known_errors(judged: AnswerScore, question: Question, by_rule: Callable[[], AnswerScore]) -> AnswerScore:
     """The judge's levels, with the known errors the thread states found as the offline scorer finds them.
 
     A stated error is a fact about the words, not a judgement, so it is the same whoever grades: the report
@@ -79,7 +80,7 @@ def _with_known_errors(judged: AnswerScore, question: Question, thread: AnswerTh
     """
     if not any(c.misconceptions for c in question.criteria):
         return judged
-    found = {c.criterion_id: c.errors for c in score_thread(question, thread).criteria if c.errors}
+    found = {c.criterion_id: c.errors for c in by_rule().criteria if c.errors}
     if not found:
         return judged
     criteria = [c.model_copy(update={"errors": found.get(c.criterion_id, [])}) for c in judged.criteria]
@@ -125,12 +126,14 @@ class LLMBrain:
             self.breaker.failed(reason)
             return self._remember(question, await self._fallback(question, thread, reason))
         self.breaker.succeeded()
-        # The rule-based score is only needed when this judgement must be compared with an earlier one.
-        problem = self.gate.check(judged, lambda: score_answer(question, thread.text()).overall)
+        # The rule-based score is needed when this judgement must be compared with an earlier one, and for the
+        # known errors the thread states; it is computed once, and only if asked for.
+        by_rule = cache(lambda: score_answer(question, thread.text()))
+        problem = self.gate.check(judged, lambda: by_rule().overall)
         if problem is not None:
             flagged = await self._fallback(question, thread, f"judge reply rejected: {problem}")
             return self._remember(question, flagged.model_copy(update={"flags": [*flagged.flags, "judge_invalid"]}))
-        return self._remember(question, self._redacted(_with_known_errors(judged, question, thread)))
+        return self._remember(question, self._redacted(_with_known_errors(judged, question, by_rule)))
 
     async def _fallback(self, question: Question, thread: AnswerThread, reason: str) -> AnswerScore:
         score = await self._offline.score(question, thread)

@@ -112,9 +112,13 @@ def probed_question():
     return make_question("q-probed", criteria=[criterion], probe_kinds=[])
 
 
-def test_a_reply_is_read_with_the_follow_up_it_answers_and_lifts_the_probed_criterion():
+# The reply joins the follow-up's last sentence, so with a follow-up of two sentences only that one may be cut
+# from the quote.
+@pytest.mark.parametrize(
+    "probe", ["Why DAU rather than retention?", "You tracked DAU and retention. Why DAU rather than retention?"]
+)
+def test_a_reply_is_read_with_the_follow_up_it_answers_and_lifts_the_probed_criterion(probe):
     question = probed_question()
-    probe = "Why DAU rather than retention?"
     reply = "Because the product is used every day, and a weekly count hides churn for weeks."
     exchanges = (
         Exchange(prompt=question.prompt, reply="We tracked DAU and retention."),
@@ -157,18 +161,3 @@ async def test_a_question_left_open_at_the_end_counts_as_not_answered(small_libr
     await play(session, "/end")
     report = session.transcript.report
     assert (report.overall, report.answered, report.ended_early) == (1.0, 0, True)
-
-
-def test_a_reply_to_a_follow_up_of_two_sentences_lifts_too():
-    # The reply joins the follow-up's last sentence, so only that sentence may be cut from the quote.
-    question = probed_question()
-    probe = "You tracked DAU and retention. Why DAU rather than retention?"
-    reply = "Because the product is used every day, and a weekly count hides churn for weeks."
-    exchanges = (
-        Exchange(prompt=question.prompt, reply="We tracked DAU and retention."),
-        Exchange(prompt=probe, reply=reply, probed_criterion="justification", probe_kind="criterion"),
-    )
-    threaded = score_thread(question, AnswerThread(exchanges))
-    glued = score_answer(question, AnswerThread(exchanges).text())
-    assert threaded.criteria[0].level > glued.criteria[0].level
-    assert threaded.criteria[0].evidence and all(q in reply for q in threaded.criteria[0].evidence)
